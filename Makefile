@@ -1,0 +1,67 @@
+# The two set-up commands are `make demo` and `make test` (see README.md).
+SHELL := /bin/bash
+PY := .venv/bin/python
+UV := var/tools/bin/uv
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test install system-deps assets migrate data serve lint check messages bench clean
+
+## demo: install everything, build the demo database (SQLite under var/) and serve it
+demo: install migrate data
+	@echo
+	@$(PY) manage.py demo_data | tail -n +2
+	@echo "Open http://$(HOST):$(PORT)/ — stop with Ctrl+C"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+## test: install what the tests need and run the whole suite (browser tests included)
+test: install system-deps lint
+	$(PY) -m pytest --cov --cov-report=term $(PYTEST_ARGS)
+
+install: .venv/.installed node_modules/.installed
+
+var/tools/bin/uv:
+	python3 -m venv var/tools
+	var/tools/bin/pip install --quiet --disable-pip-version-check uv==0.13.9
+
+.venv/.installed: requirements-dev.lock | var/tools/bin/uv
+	test -x .venv/bin/python || $(UV) venv --quiet --python python3.11 .venv
+	$(UV) pip sync --quiet --python .venv/bin/python requirements-dev.lock
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --silent --no-audit --no-fund
+	touch $@
+
+## system-deps: Debian packages the tests use (Chromium, poppler, zbar, gettext, fonts)
+system-deps:
+	scripts/system-deps.sh
+
+migrate: install
+	$(PY) manage.py migrate --noinput -v0
+
+data: migrate
+	$(PY) manage.py load_units
+	$(PY) manage.py load_product_sets
+	$(PY) manage.py demo_data > /dev/null
+
+serve:
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+## lint: ruff, formatting, migrations in step with models, import layers, translations compile
+lint: install
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run -v0
+	.venv/bin/lint-imports
+	$(PY) manage.py check
+
+## messages: refresh the .po catalogues after changing user-facing strings, then translate
+messages: install
+	$(PY) manage.py makemessages -l vi -l en --no-obsolete --ignore=.venv --ignore=node_modules --ignore=var
+	msgen locale/en/LC_MESSAGES/django.po -o locale/en/LC_MESSAGES/django.po  # English = msgid
+	$(PY) manage.py compilemessages --ignore=.venv -v0
+	@msgfmt --statistics -o /dev/null locale/vi/LC_MESSAGES/django.po
+
+clean:
+	rm -rf var/ocop.sqlite3 var/static .pytest_cache .coverage

@@ -1,0 +1,125 @@
+"""Shared fixtures: the real administrative units (loaded once), personas, Playwright."""
+
+import os
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django must allow that.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the real administrative units and product sets once per test database."""
+    from geo.loader import load_units
+    from registry.reference import load_product_sets
+
+    with django_db_blocker.unblock():
+        load_units()
+        load_product_sets()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(
+            f"Browser tests need Debian's Chromium at {CHROMIUM}: run scripts/system-deps.sh"
+        )
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+# --- Personas (design.md §10) ---------------------------------------------------------
+PASSWORD = "Mat-khau-thu-nghiem-2026"
+
+
+@pytest.fixture
+def reference_data(db):
+    """Units and product sets: present after setup; reloaded after a transactional flush."""
+    from geo.loader import load_units
+    from geo.models import AdministrativeUnit
+    from registry.reference import load_product_sets
+
+    if not AdministrativeUnit.objects.exists():
+        load_units()
+        load_product_sets()
+
+
+@pytest.fixture
+def units(reference_data):
+    from types import SimpleNamespace
+
+    from geo.models import AdministrativeUnit as U
+
+    current = U.objects.current()
+    danang = current.get(level="province", code="48")
+    return SimpleNamespace(
+        danang=danang,
+        hanoi=current.get(level="province", code="01"),
+        hai_chau=current.get(level="commune", province=danang, name="Hải Châu"),
+        hoi_an=current.get(level="commune", province=danang, name="Hội An"),
+        ba_dinh=current.get(level="commune", province__code="01", name="Ba Đình"),
+    )
+
+
+def _user(username, role=None, unit=None, superuser=False):
+    from accounts import services
+
+    user = services.user_create(
+        actor=None,
+        username=username,
+        full_name=f"Người dùng {username}",
+        password=PASSWORD,
+        is_superuser=superuser,
+    )
+    if role:
+        services.assignment_create(actor=None, user=user, role=role, unit=unit)
+    return user
+
+
+@pytest.fixture
+def personas(units):
+    """One user per persona, with producers in two communes of Đà Nẵng and one in Hà Nội."""
+    from types import SimpleNamespace
+
+    from accounts.choices import Role
+    from registry import services as registry_services
+    from registry.models import ProductSet
+
+    fish_sauce = ProductSet.objects.get(number=9)
+
+    def producer(name, unit):
+        p = registry_services.producer_create(
+            actor=None, name=name, legal_form="cooperative", unit_recorded=unit, current_unit=unit
+        )
+        registry_services.product_create(
+            actor=None, name=f"Nước mắm {unit.name}", producer=p, product_set=fish_sauce
+        )
+        return p
+
+    ns = SimpleNamespace(
+        units=units,
+        password=PASSWORD,
+        producer_x=producer("HTX Hải Châu", units.hai_chau),
+        producer_y=producer("HTX Hội An", units.hoi_an),
+        producer_hanoi=producer("HTX Ba Đình", units.ba_dinh),
+        admin=_user("quantri", superuser=True),
+        provincial=_user("tinh_dn", Role.PROVINCIAL_OFFICE, units.danang),
+        commune=_user("xa_haichau", Role.COMMUNE_OFFICER, units.hai_chau),
+        other_province=_user("tinh_hn", Role.PROVINCIAL_OFFICE, units.hanoi),
+        council=_user("hoidong_dn", Role.COUNCIL_MEMBER, units.danang),
+        producer=_user("chuthe_x", Role.PRODUCER, units.hai_chau),
+        no_role=_user("chua_co_vai_tro"),
+    )
+    ns.producer_x.members.add(ns.producer)
+    return ns

@@ -1,0 +1,104 @@
+"""``audit.record()``: the one way to write the audit log.
+
+Services call it inside their own ``transaction.atomic`` block, so the audit row is
+committed with the change or not at all. Calling it outside a transaction is a bug.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import uuid
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+
+from core import requestid
+from core.models import AuditEvent
+
+
+class AuditOutsideTransaction(RuntimeError):
+    pass
+
+
+# Human-readable names of action codes, registered by each app in AppConfig.ready().
+ACTION_LABELS: dict[str, Any] = {}
+
+
+def register_actions(labels: dict[str, Any]) -> None:
+    ACTION_LABELS.update(labels)
+
+
+def action_label(code: str) -> str:
+    return ACTION_LABELS.get(code, code)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, datetime.date | datetime.datetime | datetime.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    if hasattr(value, "name") and hasattr(value, "url"):  # FieldFile
+        return value.name or None
+    return value
+
+
+def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
+    """The concrete field values of ``obj`` (foreign keys by id), ready for JSON."""
+    data = {}
+    for f in obj._meta.concrete_fields:
+        if fields is not None and f.name not in fields:
+            continue
+        if f.name in {"password"}:
+            continue
+        data[f.attname] = _jsonable(getattr(obj, f.attname))
+    return data
+
+
+def diff(before: dict[str, Any] | None, after: dict[str, Any] | None):
+    """Keep only the keys whose values changed (both sides)."""
+    if not before or not after:
+        return before, after
+    keys = [k for k in after if before.get(k) != after.get(k)]
+    return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
+
+
+def record(
+    *,
+    actor,
+    action: str,
+    target: models.Model | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str = "",
+    unit=None,
+) -> AuditEvent:
+    if not transaction.get_connection().in_atomic_block:
+        raise AuditOutsideTransaction(f"{action}: audit.record() must run inside a transaction")
+    if unit is None and target is not None:
+        unit = getattr(target, "audit_unit", None)
+    actor_obj = actor if actor is not None and getattr(actor, "pk", None) else None
+    event = AuditEvent(
+        actor=actor_obj,
+        actor_repr=(actor_obj.get_full_name() or actor_obj.get_username()) if actor_obj else "",
+        request_id=requestid.get(),
+        action=action,
+        target_type=(
+            ContentType.objects.get_for_model(target, for_concrete_model=False) if target else None
+        ),
+        target_id=str(target.pk) if target is not None else "",
+        target_repr=str(target)[:300] if target is not None else "",
+        unit=unit,
+        before=_jsonable(before) if before is not None else None,
+        after=_jsonable(after) if after is not None else None,
+        reason=reason,
+    )
+    event.save()
+    return event

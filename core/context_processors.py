@@ -1,0 +1,56 @@
+"""Navigation by role: each entry names the roles that see it (None = everyone signed in)."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core.scoping import scope_of
+
+# (url name, label, roles or None); roles are the codes of accounts.choices.Role.
+NAVIGATION = [
+    ("dashboard:home", _("Dashboard"), None),
+    (
+        "registry:producer_list",
+        _("Producers"),
+        {
+            "provincial_office",
+            "commune_officer",
+            "council_member",
+            "advisory_member",
+            "inspector",
+            "producer",
+        },
+    ),
+    (
+        "registry:product_list",
+        _("Products"),
+        {
+            "provincial_office",
+            "commune_officer",
+            "council_member",
+            "advisory_member",
+            "inspector",
+            "producer",
+        },
+    ),
+    ("accounts:user_list", _("Users"), {"admin"}),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    scope = scope_of(user)
+    roles = set(scope.roles) | ({"admin"} if scope.is_admin else set())
+    items = []
+    for url_name, label, allowed in NAVIGATION:
+        if allowed is None or roles & allowed or scope.is_admin:
+            url = reverse(url_name)
+            items.append(
+                {
+                    "url": url,
+                    "label": label,
+                    "active": request.path.startswith(url) and (url != "/" or request.path == "/"),
+                }
+            )
+    return {"nav_items": items}

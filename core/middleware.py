@@ -1,0 +1,47 @@
+import re
+
+from core import requestid
+
+_VALID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+class RequestIdMiddleware:
+    """Give every request an id (kept from ``X-Request-ID`` when well-formed)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get("X-Request-ID", "")
+        token = requestid.new(incoming if _VALID.match(incoming) else None)
+        try:
+            request.request_id = requestid.get()
+            response = self.get_response(request)
+            response["X-Request-ID"] = request.request_id
+            return response
+        finally:
+            requestid.reset(token)
+
+
+class LanguageMiddleware:
+    """Vietnamese unless the user chose English with the switch (the language cookie).
+
+    Unlike Django's ``LocaleMiddleware`` this ignores the browser's Accept-Language:
+    officials often use browsers set to English, and the system is Vietnamese-first.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+        from django.utils import translation
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        supported = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response

@@ -1,0 +1,38 @@
+from django.apps import apps
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import Http404, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from core.models import AuditEvent
+
+
+@login_not_required
+@never_cache
+def healthz(request):
+    """Liveness and database check for load balancers and monitoring."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # noqa: BLE001 - any database failure means unhealthy
+        return JsonResponse({"status": "error", "database": str(exc)[:200]}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def history(request, app_label: str, model_name: str, pk: str):
+    """The audit trail of one object, shown to whoever may see the object itself."""
+    try:
+        model = apps.get_model(app_label, model_name)
+    except LookupError as exc:
+        raise Http404 from exc
+    manager = getattr(model, "objects", None)
+    if manager is None or not hasattr(manager, "restrict"):
+        raise Http404
+    obj = manager.restrict(request.user).filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    events = AuditEvent.objects.for_object(obj).select_related("actor")[:200]
+    template = "core/_history.html" if request.headers.get("HX-Request") else "core/history.html"
+    return render(request, template, {"object": obj, "events": events})

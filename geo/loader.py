@@ -1,0 +1,229 @@
+"""Load administrative units from the ``vietnamadminunits`` package (pinned).
+
+The package ships the statistics office's lists as an SQLite dataset — the 63 provinces
+with their districts and communes before 1 July 2025, and the 34 provinces with 3,321
+commune-level units after — plus the official old → new commune mapping. We read those
+files directly: they are the package's published open dataset, and reading them keeps
+loading to a couple of seconds. Loading is idempotent: units are matched on
+(level, code, period) and only changed rows are written.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import vietnamadminunits
+from django.db import transaction
+
+from geo.choices import LAST_DAY_BEFORE_REFORM, REFORM_DATE, Level
+from geo.models import AdministrativeUnit, UnitSuccession
+
+DATA_DIR = Path(vietnamadminunits.__file__).parent / "data"
+SOURCE_VERSION = "vietnamadminunits 1.0.4"
+
+
+@dataclass
+class LoadReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    successions_created: int = 0
+    successions_removed: int = 0
+
+    def __str__(self):
+        return (
+            f"units: {self.created} created, {self.updated} updated, "
+            f"{self.unchanged} unchanged; successions: {self.successions_created} created, "
+            f"{self.successions_removed} removed"
+        )
+
+
+def _short(full: str, type_name: str) -> str:
+    prefix = f"{type_name} "
+    return full[len(prefix) :] if type_name and full.startswith(prefix) else full
+
+
+def _type_of(full: str, short: str) -> str:
+    return full[: -len(short)].strip() if short and full.endswith(short) else ""
+
+
+def _coord(value) -> Decimal | None:
+    return None if value is None else Decimal(str(round(value, 5)))
+
+
+def _read():
+    db = sqlite3.connect(DATA_DIR / "dataset.db")
+    db.row_factory = sqlite3.Row
+    try:
+        legacy = db.execute("SELECT * FROM admin_units_legacy").fetchall()
+        current = db.execute("SELECT * FROM admin_units").fetchall()
+    finally:
+        db.close()
+    converter = json.loads((DATA_DIR / "converter_2025.json").read_text(encoding="utf-8"))
+    return legacy, current, converter
+
+
+class _Upserter:
+    def __init__(self, report: LoadReport):
+        self.report = report
+        self.existing = {(u.level, u.code, u.valid_to): u for u in AdministrativeUnit.objects.all()}
+
+    def put(self, **fields) -> AdministrativeUnit:
+        for name in ("parent", "province"):
+            if name in fields:
+                related = fields.pop(name)
+                fields[f"{name}_id"] = related.pk if related is not None else None
+        key = (fields["level"], fields["code"], fields["valid_to"])
+        unit = self.existing.get(key)
+        if unit is None:
+            unit = AdministrativeUnit(**fields)
+            unit.save()
+            self.existing[key] = unit
+            self.report.created += 1
+            return unit
+        changed = False
+        for name, value in fields.items():
+            if getattr(unit, name) != value:
+                setattr(unit, name, value)
+                changed = True
+        if changed:
+            unit.save()
+            self.report.updated += 1
+        else:
+            self.report.unchanged += 1
+        return unit
+
+
+def _put_province(up: _Upserter, row, period: dict) -> AdministrativeUnit:
+    unit = up.put(
+        level=Level.PROVINCE,
+        code=row["provinceCode"],
+        name=row["provinceShort"],
+        full_name=row["province"],
+        type_name=_type_of(row["province"], row["provinceShort"]),
+        parent=None,
+        latitude=_coord(row["provinceLat"]),
+        longitude=_coord(row["provinceLon"]),
+        source_key=row["provinceKey"],
+        **period,
+    )
+    if unit.province_id != unit.pk:
+        unit.province_id = unit.pk
+        unit.save(update_fields=["province", "name_folded"])
+    return unit
+
+
+@transaction.atomic
+def load_units() -> LoadReport:
+    legacy, current, converter = _read()
+    report = LoadReport()
+    up = _Upserter(report)
+    old_period = {"valid_from": None, "valid_to": LAST_DAY_BEFORE_REFORM}
+    new_period = {"valid_from": REFORM_DATE, "valid_to": None}
+
+    old_provinces: dict[str, AdministrativeUnit] = {}
+    old_districts: dict[tuple[str, str], AdministrativeUnit] = {}
+    old_by_key: dict[str, AdministrativeUnit] = {}
+    for row in legacy:
+        province = old_provinces.get(row["provinceKey"])
+        if province is None:
+            province = old_provinces[row["provinceKey"]] = _put_province(up, row, old_period)
+        dkey = (row["provinceKey"], row["districtKey"])
+        district = old_districts.get(dkey)
+        if district is None:
+            district = old_districts[dkey] = up.put(
+                level=Level.DISTRICT,
+                code=row["districtCode"],
+                name=row["districtShort"],
+                full_name=row["district"],
+                type_name=row["districtType"] or "",
+                parent=province,
+                province=province,
+                latitude=_coord(row["districtLat"]),
+                longitude=_coord(row["districtLon"]),
+                source_key=f"{row['provinceKey']}_{row['districtKey']}",
+                **old_period,
+            )
+        key = f"{row['provinceKey']}_{row['districtKey']}_{row['wardKey'] or ''}"
+        if not row["wardCode"]:
+            # island districts (Hoàng Sa, Bạch Long Vĩ, Cồn Cỏ…) had no communes
+            old_by_key[key] = district
+            continue
+        old_by_key[key] = up.put(
+            level=Level.COMMUNE,
+            code=row["wardCode"],
+            name=row["wardShort"],
+            full_name=row["ward"],
+            type_name=row["wardType"] or "",
+            parent=district,
+            province=province,
+            latitude=_coord(row["wardLat"]),
+            longitude=_coord(row["wardLon"]),
+            source_key=key,
+            **old_period,
+        )
+
+    new_provinces: dict[str, AdministrativeUnit] = {}
+    new_by_key: dict[tuple[str, str], AdministrativeUnit] = {}
+    for row in current:
+        province = new_provinces.get(row["provinceKey"])
+        if province is None:
+            province = new_provinces[row["provinceKey"]] = _put_province(up, row, new_period)
+        wkey = (row["provinceKey"], row["wardKey"])
+        if wkey in new_by_key:
+            raise ValueError(f"duplicate current commune key {wkey}")
+        new_by_key[wkey] = up.put(
+            level=Level.COMMUNE,
+            code=row["wardCode"],
+            name=row["wardShort"],
+            full_name=row["ward"],
+            type_name=row["wardType"] or "",
+            parent=province,
+            province=province,
+            latitude=_coord(row["wardLat"]),
+            longitude=_coord(row["wardLon"]),
+            source_key=f"{row['provinceKey']}_{row['wardKey']}",
+            **new_period,
+        )
+
+    wanted: dict[tuple[int, int], bool] = {}
+
+    def link(old: AdministrativeUnit, new: AdministrativeUnit, is_main: bool):
+        key = (old.pk, new.pk)
+        wanted[key] = wanted.get(key, False) or is_main
+
+    for new_pkey, old_pkeys in converter["DICT_PROVINCE"].items():
+        for old_pkey in old_pkeys:
+            link(old_provinces[old_pkey], new_provinces[new_pkey], True)
+    for new_pkey, wards in converter["DICT_PROVINCE_WARD_NO_DIVIDED"].items():
+        for new_wkey, old_keys in wards.items():
+            for old_key in old_keys:
+                link(old_by_key[old_key], new_by_key[(new_pkey, new_wkey)], True)
+    for new_pkey, olds in converter["DICT_PROVINCE_WARD_DIVIDED"].items():
+        for old_key, targets in olds.items():
+            for target in targets:
+                new_unit = new_by_key[(new_pkey, target["newWardKey"])]
+                link(old_by_key[old_key], new_unit, bool(target["isDefaultNewWard"]))
+
+    existing = {(s.predecessor_id, s.successor_id): s for s in UnitSuccession.objects.all()}
+    to_create = []
+    for key, is_main in wanted.items():
+        row = existing.get(key)
+        if row is None:
+            to_create.append(
+                UnitSuccession(predecessor_id=key[0], successor_id=key[1], is_main=is_main)
+            )
+        elif row.is_main != is_main:
+            row.is_main = is_main
+            row.save(update_fields=["is_main"])
+    UnitSuccession.objects.bulk_create(to_create, batch_size=2000)
+    report.successions_created = len(to_create)
+    stale = [s.pk for key, s in existing.items() if key not in wanted]
+    if stale:
+        UnitSuccession.objects.filter(pk__in=stale).delete()
+    report.successions_removed = len(stale)
+    return report

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RegistryConfig(AppConfig):
+    name = "registry"
+    verbose_name = _("Producers and products")
+
+    def ready(self):
+        from core.audit import register_actions
+
+        register_actions(
+            {
+                "ocop.producer.created": _("Producer registered"),
+                "ocop.product.created": _("Product registered"),
+            }
+        )
