@@ -39,6 +39,13 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings, request):
+    """argon2 is slow by design; tests use MD5 unless they check hashing itself."""
+    if "real_password_hashing" not in request.keywords:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 # --- Personas (design.md §10) ---------------------------------------------------------
 PASSWORD = "Mat-khau-thu-nghiem-2026"
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import vietnamadminunits
 from django.db import transaction
 
+from core.text import fold
 from geo.choices import LAST_DAY_BEFORE_REFORM, REFORM_DATE, Level
 from geo.models import AdministrativeUnit, UnitSuccession
 
@@ -68,9 +69,13 @@ def _read():
 
 
 class _Upserter:
+    """Collects units level by level; ``flush()`` writes new ones in bulk, changed ones too."""
+
     def __init__(self, report: LoadReport):
         self.report = report
         self.existing = {(u.level, u.code, u.valid_to): u for u in AdministrativeUnit.objects.all()}
+        self.new: list[AdministrativeUnit] = []
+        self.changed: list[AdministrativeUnit] = []
 
     def put(self, **fields) -> AdministrativeUnit:
         for name in ("parent", "province"):
@@ -81,9 +86,9 @@ class _Upserter:
         unit = self.existing.get(key)
         if unit is None:
             unit = AdministrativeUnit(**fields)
-            unit.save()
+            unit.name_folded = fold(f"{unit.full_name} {unit.name}")
             self.existing[key] = unit
-            self.report.created += 1
+            self.new.append(unit)
             return unit
         changed = False
         for name, value in fields.items():
@@ -91,15 +96,23 @@ class _Upserter:
                 setattr(unit, name, value)
                 changed = True
         if changed:
-            unit.save()
-            self.report.updated += 1
+            unit.name_folded = fold(f"{unit.full_name} {unit.name}")
+            self.changed.append(unit)
         else:
             self.report.unchanged += 1
         return unit
 
+    def flush(self) -> None:
+        AdministrativeUnit.objects.bulk_create(self.new, batch_size=1000)
+        fields = [f.name for f in AdministrativeUnit._meta.concrete_fields if not f.primary_key]
+        AdministrativeUnit.objects.bulk_update(self.changed, fields, batch_size=500)
+        self.report.created += len(self.new)
+        self.report.updated += len(self.changed)
+        self.new, self.changed = [], []
 
-def _put_province(up: _Upserter, row, period: dict) -> AdministrativeUnit:
-    unit = up.put(
+
+def _province_fields(row, period: dict) -> dict:
+    return dict(
         level=Level.PROVINCE,
         code=row["provinceCode"],
         name=row["provinceShort"],
@@ -111,10 +124,13 @@ def _put_province(up: _Upserter, row, period: dict) -> AdministrativeUnit:
         source_key=row["provinceKey"],
         **period,
     )
-    if unit.province_id != unit.pk:
-        unit.province_id = unit.pk
-        unit.save(update_fields=["province", "name_folded"])
-    return unit
+
+
+def _link_provinces_to_themselves(provinces) -> None:
+    stale = [p for p in provinces if p.province_id != p.pk]
+    for p in stale:
+        p.province_id = p.pk
+    AdministrativeUnit.objects.bulk_update(stale, ["province"])
 
 
 @transaction.atomic
@@ -125,30 +141,45 @@ def load_units() -> LoadReport:
     old_period = {"valid_from": None, "valid_to": LAST_DAY_BEFORE_REFORM}
     new_period = {"valid_from": REFORM_DATE, "valid_to": None}
 
+    # 1. provinces of both periods
     old_provinces: dict[str, AdministrativeUnit] = {}
+    new_provinces: dict[str, AdministrativeUnit] = {}
+    for row in legacy:
+        if row["provinceKey"] not in old_provinces:
+            old_provinces[row["provinceKey"]] = up.put(**_province_fields(row, old_period))
+    for row in current:
+        if row["provinceKey"] not in new_provinces:
+            new_provinces[row["provinceKey"]] = up.put(**_province_fields(row, new_period))
+    up.flush()
+    _link_provinces_to_themselves([*old_provinces.values(), *new_provinces.values()])
+
+    # 2. former districts
     old_districts: dict[tuple[str, str], AdministrativeUnit] = {}
+    for row in legacy:
+        dkey = (row["provinceKey"], row["districtKey"])
+        if dkey in old_districts:
+            continue
+        province = old_provinces[row["provinceKey"]]
+        old_districts[dkey] = up.put(
+            level=Level.DISTRICT,
+            code=row["districtCode"],
+            name=row["districtShort"],
+            full_name=row["district"],
+            type_name=row["districtType"] or "",
+            parent=province,
+            province=province,
+            latitude=_coord(row["districtLat"]),
+            longitude=_coord(row["districtLon"]),
+            source_key=f"{row['provinceKey']}_{row['districtKey']}",
+            **old_period,
+        )
+    up.flush()
+
+    # 3. communes of both periods
     old_by_key: dict[str, AdministrativeUnit] = {}
     for row in legacy:
-        province = old_provinces.get(row["provinceKey"])
-        if province is None:
-            province = old_provinces[row["provinceKey"]] = _put_province(up, row, old_period)
-        dkey = (row["provinceKey"], row["districtKey"])
-        district = old_districts.get(dkey)
-        if district is None:
-            district = old_districts[dkey] = up.put(
-                level=Level.DISTRICT,
-                code=row["districtCode"],
-                name=row["districtShort"],
-                full_name=row["district"],
-                type_name=row["districtType"] or "",
-                parent=province,
-                province=province,
-                latitude=_coord(row["districtLat"]),
-                longitude=_coord(row["districtLon"]),
-                source_key=f"{row['provinceKey']}_{row['districtKey']}",
-                **old_period,
-            )
         key = f"{row['provinceKey']}_{row['districtKey']}_{row['wardKey'] or ''}"
+        district = old_districts[(row["provinceKey"], row["districtKey"])]
         if not row["wardCode"]:
             # island districts (Hoàng Sa, Bạch Long Vĩ, Cồn Cỏ…) had no communes
             old_by_key[key] = district
@@ -160,22 +191,18 @@ def load_units() -> LoadReport:
             full_name=row["ward"],
             type_name=row["wardType"] or "",
             parent=district,
-            province=province,
+            province=old_provinces[row["provinceKey"]],
             latitude=_coord(row["wardLat"]),
             longitude=_coord(row["wardLon"]),
             source_key=key,
             **old_period,
         )
-
-    new_provinces: dict[str, AdministrativeUnit] = {}
     new_by_key: dict[tuple[str, str], AdministrativeUnit] = {}
     for row in current:
-        province = new_provinces.get(row["provinceKey"])
-        if province is None:
-            province = new_provinces[row["provinceKey"]] = _put_province(up, row, new_period)
         wkey = (row["provinceKey"], row["wardKey"])
         if wkey in new_by_key:
             raise ValueError(f"duplicate current commune key {wkey}")
+        province = new_provinces[row["provinceKey"]]
         new_by_key[wkey] = up.put(
             level=Level.COMMUNE,
             code=row["wardCode"],
@@ -189,6 +216,7 @@ def load_units() -> LoadReport:
             source_key=f"{row['provinceKey']}_{row['wardKey']}",
             **new_period,
         )
+    up.flush()
 
     wanted: dict[tuple[int, int], bool] = {}
 

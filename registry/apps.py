@@ -13,5 +13,7 @@ class RegistryConfig(AppConfig):
             {
                 "ocop.producer.created": _("Producer registered"),
                 "ocop.product.created": _("Product registered"),
+                "ocop.producer.updated": _("Producer updated"),
+                "ocop.product.updated": _("Product updated"),
             }
         )

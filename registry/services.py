@@ -2,17 +2,46 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from core import audit
-from registry.models import Producer, Product
+from registry.models import Producer, Product, Sequence
+
+PRODUCER_FIELDS_NOT_EDITABLE = {"code", "members"}
+
+
+def next_in_sequence(key: str) -> int:
+    """The next number for ``key``, unique even under concurrent transactions."""
+    Sequence.objects.get_or_create(key=key)
+    seq = Sequence.objects.select_for_update().get(key=key)
+    seq.last += 1
+    seq.save(update_fields=["last"])
+    return seq.last
+
+
+def _producer_code(producer: Producer) -> str:
+    province = producer.current_unit.province.code
+    return f"CT{province}{next_in_sequence(f'producer:{province}'):05d}"
+
+
+def _set_current_unit(producer: Producer) -> None:
+    if producer.unit_recorded_id and not producer.current_unit_id:
+        successor = producer.unit_recorded.main_successor()
+        if successor is None:
+            raise ValidationError(
+                {"unit_recorded": _("This unit has no successor in force today.")}
+            )
+        producer.current_unit = successor
 
 
 @transaction.atomic
 def producer_create(*, actor, members=(), **fields) -> Producer:
     producer = Producer(**fields)
-    if producer.unit_recorded_id and not producer.current_unit_id:
-        producer.current_unit = producer.unit_recorded.main_successor()
+    _set_current_unit(producer)
+    if not producer.code and producer.current_unit_id:
+        producer.code = _producer_code(producer)
     producer.full_clean()
     producer.save()
     if members:
@@ -20,6 +49,31 @@ def producer_create(*, actor, members=(), **fields) -> Producer:
     audit.record(
         actor=actor, action="ocop.producer.created", target=producer, after=audit.snapshot(producer)
     )
+    return producer
+
+
+@transaction.atomic
+def producer_update(*, actor, producer: Producer, reason: str = "", **fields) -> Producer:
+    before = audit.snapshot(producer)
+    for name, value in fields.items():
+        if name in PRODUCER_FIELDS_NOT_EDITABLE:
+            raise ValueError(f"{name} cannot be changed here")
+        setattr(producer, name, value)
+    if "unit_recorded" in fields and "current_unit" not in fields:
+        producer.current_unit = None
+        _set_current_unit(producer)
+    producer.full_clean()
+    producer.save()
+    old, new = audit.diff(before, audit.snapshot(producer))
+    if new:
+        audit.record(
+            actor=actor,
+            action="ocop.producer.updated",
+            target=producer,
+            before=old,
+            after=new,
+            reason=reason,
+        )
     return producer
 
 
@@ -32,3 +86,35 @@ def product_create(*, actor, **fields) -> Product:
         actor=actor, action="ocop.product.created", target=product, after=audit.snapshot(product)
     )
     return product
+
+
+@transaction.atomic
+def product_update(*, actor, product: Product, reason: str = "", **fields) -> Product:
+    before = audit.snapshot(product)
+    for name, value in fields.items():
+        setattr(product, name, value)
+    product.full_clean()
+    product.save()
+    old, new = audit.diff(before, audit.snapshot(product))
+    if new:
+        audit.record(
+            actor=actor,
+            action="ocop.product.updated",
+            target=product,
+            before=old,
+            after=new,
+            reason=reason,
+        )
+    return product
+
+
+@transaction.atomic
+def product_assign_code(*, actor, product: Product, year: int) -> Product:
+    """Give a product its OCOP code (T)-(X)-(STT)-(year); the sequence is kept per commune."""
+    commune = product.producer.current_unit
+    seq = next_in_sequence(f"ocop:{commune.code}")
+    code = f"{commune.province.code}-{commune.code}-{seq}-{year}"
+    fields = {"code": code}
+    if product.code and product.code != code:
+        fields["historical_codes"] = [*product.historical_codes, product.code]
+    return product_update(actor=actor, product=product, reason=_("OCOP code assigned"), **fields)

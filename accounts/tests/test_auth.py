@@ -46,8 +46,12 @@ def test_lockout_concerns_only_the_attacked_account(client, personas, settings):
     assert _login(client, "xa_haichau", personas.password).status_code == 302
 
 
-def test_passwords_are_hashed_with_argon2(personas):
-    assert personas.provincial.password.startswith("argon2")
+@pytest.mark.real_password_hashing
+def test_passwords_are_hashed_with_argon2(units):
+    from accounts import services
+
+    user = services.user_create(actor=None, username="a2", full_name="A", password="Mot-2-ba-4-5")
+    assert user.password.startswith("argon2")
 
 
 def test_a_user_changes_the_password(client, personas):

@@ -1,0 +1,1 @@
+"""The versioned OCOP criteria catalogue: data (YAML), schema, loading and validation."""

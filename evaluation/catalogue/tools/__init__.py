@@ -1,0 +1,1 @@
+"""Development tools for the catalogue data (not used at run time)."""

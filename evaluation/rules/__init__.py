@@ -1,0 +1,1 @@
+"""Pure business rules of the evaluation app (no database, no Django)."""
