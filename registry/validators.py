@@ -3,7 +3,8 @@
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from stdnum import ean
-from stdnum.exceptions import InvalidChecksum, InvalidLength, ValidationError as StdnumError
+from stdnum.exceptions import InvalidChecksum, InvalidLength
+from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.vn import mst
 
 
@@ -41,5 +42,7 @@ def validate_gtin13(value: str) -> None:
         ) from exc
     except StdnumError as exc:
         raise ValidationError(
-            _("Barcode %(value)s is not a valid GTIN-13."), code="gtin_format", params={"value": value}
+            _("Barcode %(value)s is not a valid GTIN-13."),
+            code="gtin_format",
+            params={"value": value},
         ) from exc
