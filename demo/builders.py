@@ -18,6 +18,7 @@ from accounts import services as account_services
 from accounts.choices import Role
 from accounts.models import User
 from demo import names
+from demo.registry_details import build_registry_details
 from geo.models import AdministrativeUnit, UnitSuccession
 from registry import services as registry_services
 from registry.choices import LegalForm
@@ -46,6 +47,8 @@ class DemoReport:
     producers_created: int = 0
     products_created: int = 0
     users_created: int = 0
+    figures_created: int = 0
+    products_detailed: int = 0
     logins: list[tuple[str, str, str]] | None = None
 
 
@@ -210,6 +213,7 @@ def build_demo() -> DemoReport:
     load_product_sets()
     rng = random.Random(SEED)
     build_registry(rng, report, actor=None)
+    build_registry_details(report)
     report.logins = build_users(report)
     return report
 

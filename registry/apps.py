@@ -15,5 +15,8 @@ class RegistryConfig(AppConfig):
                 "ocop.product.created": _("Product registered"),
                 "ocop.producer.updated": _("Producer updated"),
                 "ocop.product.updated": _("Product updated"),
+                "ocop.product.part_added": _("Certificate, IP title or channel added"),
+                "ocop.product.part_removed": _("Certificate, IP title or channel removed"),
+                "ocop.producer.figures_saved": _("Annual figures recorded"),
             }
         )

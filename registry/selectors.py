@@ -1,20 +1,27 @@
+"""Reads of the registry, always through restrict()."""
+
 from django.db.models import QuerySet
 
-from core.text import fold
+from registry.filtersets import ProducerFilter, ProductFilter
 from registry.models import Producer, Product
 
 
-def producer_list(*, user, q: str = "") -> QuerySet[Producer]:
+def producer_filter(*, user, params) -> ProducerFilter:
     qs = Producer.objects.restrict(user).select_related("current_unit__province")
-    if q:
-        qs = qs.filter(name_folded__contains=fold(q))
-    return qs
+    return ProducerFilter(params, queryset=qs, user=user)
 
 
-def product_list(*, user, q: str = "") -> QuerySet[Product]:
+def product_filter(*, user, params) -> ProductFilter:
     qs = Product.objects.restrict(user).select_related(
         "producer__current_unit__province", "product_set"
     )
-    if q:
-        qs = qs.filter(name_folded__contains=fold(q))
-    return qs
+    return ProductFilter(params, queryset=qs, user=user)
+
+
+def product_detail(*, user, pk) -> QuerySet[Product]:
+    return (
+        Product.objects.restrict(user)
+        .select_related("producer__current_unit__province", "product_set")
+        .prefetch_related("certifications", "ip_titles", "channels", "images")
+        .filter(pk=pk)
+    )

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core import audit
-from registry.models import Producer, Product, Sequence
+from registry.models import BusinessFigure, Producer, Product, Sequence
 
 PRODUCER_FIELDS_NOT_EDITABLE = {"code", "members"}
 
@@ -118,3 +118,54 @@ def product_assign_code(*, actor, product: Product, year: int) -> Product:
     if product.code and product.code != code:
         fields["historical_codes"] = [*product.historical_codes, product.code]
     return product_update(actor=actor, product=product, reason=_("OCOP code assigned"), **fields)
+
+
+@transaction.atomic
+def product_part_add(*, actor, product: Product, part):
+    """Attach a certification, IP title or sales channel (an unsaved model instance)."""
+    part.product = product
+    part.full_clean()
+    part.save()
+    audit.record(
+        actor=actor,
+        action="ocop.product.part_added",
+        target=product,
+        after={"kind": part._meta.model_name, "id": part.pk, **audit.snapshot(part)},
+    )
+    return part
+
+
+@transaction.atomic
+def product_part_remove(*, actor, part, reason: str = "") -> None:
+    product = part.product
+    before = {"kind": part._meta.model_name, **audit.snapshot(part)}
+    part.delete()
+    audit.record(
+        actor=actor,
+        action="ocop.product.part_removed",
+        target=product,
+        before=before,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def figure_save(*, actor, producer, year: int, product=None, **values) -> BusinessFigure:
+    """Record (or correct) a producer's — or one product's — figures for a year."""
+    figure = BusinessFigure.objects.filter(producer=producer, product=product, year=year).first()
+    before = audit.snapshot(figure) if figure else None
+    if figure is None:
+        figure = BusinessFigure(producer=producer, product=product, year=year)
+    for name, value in values.items():
+        setattr(figure, name, value)
+    figure.full_clean()
+    figure.save()
+    old, new = audit.diff(before, audit.snapshot(figure))
+    audit.record(
+        actor=actor,
+        action="ocop.producer.figures_saved",
+        target=producer,
+        before=old,
+        after=new or audit.snapshot(figure),
+    )
+    return figure

@@ -1,24 +1,28 @@
+"""The demo is built once (it takes ~20 s) and every property is checked on that build."""
+
 import io
 from collections import Counter
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from stdnum import ean
+from stdnum.vn import mst
 
 from accounts.choices import Role
 from accounts.models import User
 from core.models import AuditEvent
-from registry.models import Producer, Product
+from registry.models import BusinessFigure, Producer, Product, SalesChannel
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def demo(reference_data):
-    call_command("demo_data", stdout=io.StringIO())
+def test_the_demo_builds_a_realistic_da_nang_and_is_idempotent(reference_data, client):
+    out = io.StringIO()
+    call_command("demo_data", stdout=out)
+    assert "ocop-demo-2026" in out.getvalue()
 
-
-def test_the_demo_builds_about_500_producers_in_national_proportions(demo):
+    # ~500 producers in national proportions
     assert Producer.objects.count() == 500
     assert 600 <= Product.objects.count() <= 800
     forms = Counter(Producer.objects.values_list("legal_form", flat=True))
@@ -28,8 +32,7 @@ def test_the_demo_builds_about_500_producers_in_national_proportions(demo):
     assert households / 500 == pytest.approx(0.40, abs=0.01)
     assert forms["cooperative_group"] / 500 == pytest.approx(0.06, abs=0.01)
 
-
-def test_demo_records_sit_in_real_communes_of_da_nang_including_former_quang_nam(demo):
+    # real communes of today's Đà Nẵng, many recorded in former Quảng Nam
     assert set(Producer.objects.values_list("current_unit__province__code", flat=True)) == {"48"}
     assert not Producer.objects.filter(current_unit__valid_to__isnull=False).exists()
     recorded = Counter(
@@ -39,16 +42,21 @@ def test_demo_records_sit_in_real_communes_of_da_nang_including_former_quang_nam
     assert Producer.objects.values("current_unit").distinct().count() > 60
     assert Product.objects.values("product_set").distinct().count() >= 20
 
+    # valid identifiers
+    taxes = [c for c in Producer.objects.values_list("tax_code", flat=True) if c]
+    assert len(taxes) >= 200 and all(mst.is_valid(c) for c in taxes)
+    gtins = [g for g in Product.objects.values_list("gtin", flat=True) if g]
+    assert len(gtins) >= 300 and all(ean.is_valid(g) and g.startswith("893") for g in gtins)
 
-def test_the_demo_is_deterministic_and_idempotent(demo):
-    first = sorted(Producer.objects.values_list("name", "current_unit__code", "tax_code"))
-    audit_rows = AuditEvent.objects.count()
-    call_command("demo_data", stdout=io.StringIO())
-    assert sorted(Producer.objects.values_list("name", "current_unit__code", "tax_code")) == first
-    assert AuditEvent.objects.count() == audit_rows
+    # stars mostly 3★, codes for recognised products, details and three years of figures
+    stars = Counter(Product.objects.exclude(stars=None).values_list("stars", flat=True))
+    assert stars[3] > stars[4] > stars[5] > 0
+    assert not Product.objects.exclude(stars=None).filter(code="").exists()
+    assert SalesChannel.objects.filter(kind="ecommerce").count() > 50
+    assert set(BusinessFigure.objects.values_list("year", flat=True)) == {2023, 2024, 2025}
+    assert BusinessFigure.objects.count() == 3 * 500
 
-
-def test_the_demo_has_one_user_per_role_who_can_sign_in(demo, client):
+    # one user per role, each able to sign in; the producer sees its own record
     roles = set()
     for user in User.objects.filter(
         username__in=["tinh", "xa", "hoidong", "tuvan", "kiemtra", "chuthe"]
@@ -63,10 +71,11 @@ def test_the_demo_has_one_user_per_role_who_can_sign_in(demo, client):
     chuthe = User.objects.get(username="chuthe")
     assert list(Producer.objects.restrict(chuthe)) == list(chuthe.producers.all())
 
-
-def test_demo_tax_codes_are_valid(demo):
-    from stdnum.vn import mst
-
-    codes = [c for c in Producer.objects.values_list("tax_code", flat=True) if c]
-    assert len(codes) >= 200
-    assert all(mst.is_valid(c) for c in codes)
+    # running it again changes nothing
+    before = sorted(Producer.objects.values_list("name", "current_unit__code", "tax_code"))
+    products = sorted(Product.objects.values_list("name", "code", "gtin", "stars"))
+    audit_rows = AuditEvent.objects.count()
+    call_command("demo_data", stdout=io.StringIO())
+    assert sorted(Producer.objects.values_list("name", "current_unit__code", "tax_code")) == before
+    assert sorted(Product.objects.values_list("name", "code", "gtin", "stars")) == products
+    assert AuditEvent.objects.count() == audit_rows

@@ -101,11 +101,13 @@ class Producer(TimeStampedModel):
                 | Q(workforce_total__isnull=True)
                 | Q(workforce_local__lte=F("workforce_total")),
                 name="registry_producer_local_workforce_le_total",
+                violation_error_message=_("Local workers cannot outnumber the whole workforce."),
             ),
             models.UniqueConstraint(
                 fields=["tax_code"],
                 condition=~Q(tax_code=""),
                 name="registry_producer_unique_tax_code",
+                violation_error_message=_("Another producer already has this tax code."),
             ),
         ]
 

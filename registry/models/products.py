@@ -113,7 +113,10 @@ class Product(TimeStampedModel):
         ordering = ["name", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["code"], condition=~Q(code=""), name="registry_product_unique_code"
+                fields=["code"],
+                condition=~Q(code=""),
+                name="registry_product_unique_code",
+                violation_error_message=_("Another product already has this OCOP code."),
             ),
             models.CheckConstraint(
                 condition=Q(stars__isnull=True) | Q(stars__gte=3, stars__lte=5),
