@@ -43,6 +43,7 @@ migrate: install
 data: migrate
 	$(PY) manage.py load_units
 	$(PY) manage.py load_product_sets
+	$(PY) manage.py load_criteria
 	$(PY) manage.py demo_data > /dev/null
 
 serve:

@@ -22,12 +22,14 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the real administrative units and product sets once per test database."""
+    from evaluation.services import load_criteria
     from geo.loader import load_units
     from registry.reference import load_product_sets
 
     with django_db_blocker.unblock():
         load_units()
         load_product_sets()
+        load_criteria()
 
 
 @pytest.fixture(scope="session")
@@ -52,7 +54,8 @@ PASSWORD = "Mat-khau-thu-nghiem-2026"
 
 @pytest.fixture
 def reference_data(db):
-    """Units and product sets: present after setup; reloaded after a transactional flush."""
+    """Units, product sets and criteria: loaded at setup; reloaded after a transactional flush."""
+    from evaluation.services import load_criteria
     from geo.loader import load_units
     from geo.models import AdministrativeUnit
     from registry.reference import load_product_sets
@@ -60,6 +63,7 @@ def reference_data(db):
     if not AdministrativeUnit.objects.exists():
         load_units()
         load_product_sets()
+        load_criteria()
 
 
 @pytest.fixture

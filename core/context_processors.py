@@ -32,6 +32,21 @@ NAVIGATION = [
             "producer",
         },
     ),
+    (
+        "registry:documents_expiring",
+        _("Expiring documents"),
+        {"provincial_office", "commune_officer", "inspector"},
+    ),
+    (
+        "evaluation:assessment_list",
+        _("Self-assessment"),
+        {"producer", "commune_officer", "provincial_office"},
+    ),
+    (
+        "evaluation:catalogue",
+        _("Criteria"),
+        {"provincial_office", "commune_officer", "council_member", "advisory_member", "inspector"},
+    ),
     ("accounts:user_list", _("Users"), {"admin"}),
 ]
 

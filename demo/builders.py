@@ -19,6 +19,7 @@ from accounts.choices import Role
 from accounts.models import User
 from demo import names
 from demo.registry_details import build_registry_details
+from evaluation.services import load_criteria
 from geo.models import AdministrativeUnit, UnitSuccession
 from registry import services as registry_services
 from registry.choices import LegalForm
@@ -211,6 +212,7 @@ def build_users(report: DemoReport) -> list[tuple[str, str, str]]:
 def build_demo() -> DemoReport:
     report = DemoReport()
     load_product_sets()
+    load_criteria()
     rng = random.Random(SEED)
     build_registry(rng, report, actor=None)
     build_registry_details(report)

@@ -164,6 +164,7 @@ STATICFILES_DIRS = [
 ]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+OCOP_MAX_UPLOAD_MB = int(os.environ.get("OCOP_MAX_UPLOAD_MB", "20"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -174,6 +175,22 @@ STORAGES = {
         )
     },
 }
+
+if os.environ.get("OCOP_S3_BUCKET"):  # S3-compatible object storage for uploads
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["OCOP_S3_BUCKET"],
+            "endpoint_url": os.environ.get("OCOP_S3_ENDPOINT_URL"),
+            "region_name": os.environ.get("OCOP_S3_REGION"),
+            "access_key": os.environ.get("OCOP_S3_ACCESS_KEY_ID"),
+            "secret_key": os.environ.get("OCOP_S3_SECRET_ACCESS_KEY"),
+            "location": os.environ.get("OCOP_S3_PREFIX", "media"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 
 # --- Background work (django.tasks interface; database-backed worker by default) -------
 TASKS = {

@@ -10,6 +10,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("accounts/", include("accounts.urls")),
     path("registry/", include("registry.urls")),
+    path("evaluation/", include("evaluation.urls")),
     path("core/", include("core.urls")),
     path("admin/", admin.site.urls),
     path("", include("dashboard.urls")),

@@ -18,5 +18,10 @@ class RegistryConfig(AppConfig):
                 "ocop.product.part_added": _("Certificate, IP title or channel added"),
                 "ocop.product.part_removed": _("Certificate, IP title or channel removed"),
                 "ocop.producer.figures_saved": _("Annual figures recorded"),
+                "ocop.document.uploaded": _("Evidence document uploaded"),
+                "ocop.document.updated": _("Evidence document updated"),
+                "ocop.document.deleted": _("Evidence document deleted"),
+                "ocop.product_image.added": _("Product image added"),
+                "ocop.product_image.removed": _("Product image removed"),
             }
         )

@@ -7,14 +7,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
-from core.scoping import RestrictedManager, Scope
+from core.scoping import RestrictedQuerySet, Scope
 from registry.choices import DocumentType
 from registry.models.producers import Producer
 
 EXPIRY_WARNING_DAYS = 90
 
 
-class DocumentQuerySet(models.QuerySet):
+class DocumentQuerySet(RestrictedQuerySet):
     def expiring(self, within_days: int = EXPIRY_WARNING_DAYS, today=None):
         today = today or timezone.localdate()
         return self.filter(
@@ -51,19 +51,24 @@ class Document(TimeStampedModel):
     size = models.PositiveIntegerField(editable=False, default=0)
     sha256 = models.CharField(max_length=64, editable=False, db_index=True)
 
-    objects = RestrictedManager.from_queryset(DocumentQuerySet)()
+    objects = DocumentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("evidence document")
         verbose_name_plural = _("evidence documents")
         ordering = ["-issued_on", "-pk"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["producer", "sha256"],
+                name="registry_document_unique_file_per_producer",
+                violation_error_message=_("This file is already kept for this producer."),
+            ),
             models.CheckConstraint(
                 condition=Q(issued_on__isnull=True)
                 | Q(expires_on__isnull=True)
                 | Q(expires_on__gte=models.F("issued_on")),
                 name="registry_document_valid_period",
-            )
+            ),
         ]
 
     def __str__(self):

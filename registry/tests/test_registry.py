@@ -72,7 +72,7 @@ class TestValidation:
         services.product_update(actor=None, product=product, code="48-20194-1-2026")
         with pytest.raises(ValidationError) as exc:
             services.product_update(actor=None, product=other, code="48-20194-1-2026")
-        assert "Another product already has this OCOP code." in str(exc.value)
+        assert "Mã OCOP này đã thuộc về sản phẩm khác." in str(exc.value)
 
     def test_an_ocop_code_must_follow_the_legal_form(self, personas):
         with pytest.raises(ValidationError) as exc:
