@@ -18,6 +18,7 @@ from accounts import services as account_services
 from accounts.choices import Role
 from accounts.models import User
 from demo import names
+from demo.documents import build_documents
 from demo.registry_details import build_registry_details
 from evaluation.services import load_criteria
 from geo.models import AdministrativeUnit, UnitSuccession
@@ -50,6 +51,7 @@ class DemoReport:
     users_created: int = 0
     figures_created: int = 0
     products_detailed: int = 0
+    documents_created: int = 0
     logins: list[tuple[str, str, str]] | None = None
 
 
@@ -216,6 +218,7 @@ def build_demo() -> DemoReport:
     rng = random.Random(SEED)
     build_registry(rng, report, actor=None)
     build_registry_details(report)
+    build_documents(report)
     report.logins = build_users(report)
     return report
 

@@ -12,12 +12,15 @@ from stdnum.vn import mst
 from accounts.choices import Role
 from accounts.models import User
 from core.models import AuditEvent
-from registry.models import BusinessFigure, Producer, Product, SalesChannel
+from registry.models import BusinessFigure, Document, Producer, Product, SalesChannel
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_builds_a_realistic_da_nang_and_is_idempotent(reference_data, client):
+def test_the_demo_builds_a_realistic_da_nang_and_is_idempotent(
+    reference_data, client, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
     out = io.StringIO()
     call_command("demo_data", stdout=out)
     assert "ocop-demo-2026" in out.getvalue()
@@ -55,6 +58,9 @@ def test_the_demo_builds_a_realistic_da_nang_and_is_idempotent(reference_data, c
     assert SalesChannel.objects.filter(kind="ecommerce").count() > 50
     assert set(BusinessFigure.objects.values_list("year", flat=True)) == {2023, 2024, 2025}
     assert BusinessFigure.objects.count() == 3 * 500
+    documents = Document.objects.filter(doc_type="food_safety")
+    assert documents.count() == Product.objects.filter(stars__gte=4).count()
+    assert documents.expiring().exists() and documents.first().file.read(5) == b"%PDF-"
 
     # one user per role, each able to sign in; the producer sees its own record
     roles = set()
