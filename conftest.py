@@ -42,6 +42,12 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture(autouse=True)
+def _tasks_run_immediately(settings):
+    """Background tasks run in the test process, at enqueue time."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings, request):
     """argon2 is slow by design; tests use MD5 unless they check hashing itself."""
     if "real_password_hashing" not in request.keywords:

@@ -93,3 +93,24 @@ class AuditEvent(models.Model):
         from core.audit import action_label
 
         return action_label(self.action)
+
+
+class Notice(models.Model):
+    """An in-app notice to one user (the bell); emails go out from a background task."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices"
+    )
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    text = models.CharField(_("text"), max_length=500)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notice_unread_idx")]
+
+    def __str__(self):
+        return self.text

@@ -41,6 +41,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,local
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # The public domain printed on certificates and stamps, shown on verification pages.
 OCOP_PUBLIC_DOMAIN = os.environ.get("OCOP_PUBLIC_DOMAIN", "ocop.localhost")
+# The address of this site in emails (links back to a dossier, a notice…).
+OCOP_SITE_URL = os.environ.get("OCOP_SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -61,7 +63,9 @@ INSTALLED_APPS = [
     "geo",
     "accounts",
     "registry",
+    "submissions",
     "evaluation",
+    "recognition",
     "dashboard",
     "public",
     "demo",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("registry/", include("registry.urls")),
     path("evaluation/", include("evaluation.urls")),
+    path("dossiers/", include("submissions.urls")),
     path("core/", include("core.urls")),
     path("admin/", admin.site.urls),
     path("", include("dashboard.urls")),

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SubmissionsConfig(AppConfig):
+    name = "submissions"
+    verbose_name = _("Rounds and dossiers")
+
+    def ready(self):
+        from core.audit import register_actions
+
+        register_actions(
+            {
+                "ocop.round.created": _("Evaluation round created"),
+                "ocop.dossier.created": _("Dossier created"),
+                "ocop.dossier.updated": _("Dossier updated"),
+                "ocop.dossier.transitioned": _("Dossier moved to the next step"),
+            }
+        )

@@ -1,0 +1,107 @@
+"""Pure rules of the OCOP procedure (Decision 26/2026/QĐ-TTg): deadlines and batches.
+
+No database here; holidays are passed in. Table-driven and property tests in tests/.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+
+# Decision 26/2026/QĐ-TTg took effect on 22 May 2026 (Art. 11); dossiers filed before then
+# finish under the old rules within 60 days, 30 for re-rating (Art. 12(2)).
+NEW_RULES_FROM = dt.date(2026, 5, 22)
+COMMUNE_CHECK_WORKING_DAYS = 15
+RERATING_WINDOW_OPENS_DAYS = 180
+RERATING_WINDOW_CLOSES_DAYS = 120
+RERATING_DECISION_DAYS = 45
+TRANSITION_DAYS = 60
+TRANSITION_RERATING_DAYS = 30
+ART_12_3_MAX_EXTENSION_DAYS = 180
+CERTIFICATE_MONTHS = 36
+REVOCATION_DAYS = 15
+
+
+def is_working_day(day: dt.date, holidays: Collection[dt.date] = ()) -> bool:
+    return day.weekday() < 5 and day not in holidays
+
+
+def add_working_days(start: dt.date, days: int, holidays: Collection[dt.date] = ()) -> dt.date:
+    """The date ``days`` working days after ``start`` (the day of receipt does not count)."""
+    if days < 0:
+        raise ValueError("days must not be negative")
+    day = start
+    counted = 0
+    while counted < days:
+        day += dt.timedelta(days=1)
+        if is_working_day(day, holidays):
+            counted += 1
+    return day
+
+
+def working_days_between(start: dt.date, end: dt.date, holidays: Collection[dt.date] = ()) -> int:
+    """Working days after ``start`` up to and including ``end`` (0 when end <= start)."""
+    count = 0
+    day = start
+    while day < end:
+        day += dt.timedelta(days=1)
+        if is_working_day(day, holidays):
+            count += 1
+    return count
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """Same day ``months`` later; the 31st becomes the month's last day when needed."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, candidate))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def certificate_expiry(issued: dt.date) -> dt.date:
+    """A certificate lasts 36 months from issue: it is valid up to the day before."""
+    return add_months(issued, CERTIFICATE_MONTHS) - dt.timedelta(days=1)
+
+
+def rerating_window(expires: dt.date) -> tuple[dt.date, dt.date]:
+    """(opens, closes): file no earlier than 180 and no later than 120 days before expiry."""
+    return (
+        expires - dt.timedelta(days=RERATING_WINDOW_OPENS_DAYS),
+        expires - dt.timedelta(days=RERATING_WINDOW_CLOSES_DAYS),
+    )
+
+
+def follows_old_rules(filed_on: dt.date | None) -> bool:
+    return filed_on is not None and filed_on < NEW_RULES_FROM
+
+
+def transition_deadline(rerating: bool) -> dt.date:
+    """Art. 12(2): old-rule dossiers finish within 60 days (30 for re-rating) of 22 May 2026."""
+    return NEW_RULES_FROM + dt.timedelta(
+        days=TRANSITION_RERATING_DAYS if rerating else TRANSITION_DAYS
+    )
+
+
+def provincial_batches(year: int) -> list[tuple[str, dt.date, dt.date]]:
+    """Art. 6: (batch, proposals received by, decided before) — at least twice a year."""
+    return [
+        ("1", dt.date(year, 4, 30), dt.date(year, 6, 30)),
+        ("2", dt.date(year, 10, 30), dt.date(year, 12, 30)),
+    ]
+
+
+def central_batches(year: int) -> list[tuple[str, dt.date, dt.date]]:
+    """Art. 7: the ministry's batches, decided before 30 Sep and 30 Mar (next year)."""
+    return [
+        ("1", dt.date(year, 7, 30), dt.date(year, 9, 30)),
+        ("2", dt.date(year + 1, 1, 30), dt.date(year + 1, 3, 30)),
+    ]
+
+
+def revocation_deadline(found_on: dt.date) -> dt.date:
+    """Art. 8: revoke within 15 days of the finding."""
+    return found_on + dt.timedelta(days=REVOCATION_DAYS)

@@ -1,0 +1,210 @@
+"""Writes of the dossier workflow: one transition service, validated, audited, notified."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core import audit
+from core.notifications import notify
+from core.scoping import VIEW
+from submissions import rules
+from submissions.choices import NEXT_ACTOR, TRANSITIONS, DossierKind, RoundLevel, Status
+from submissions.models import Dossier, DossierTransition, Round
+
+# Moves that must say why (returns, refusals, withdrawals, going back a step).
+REASON_REQUIRED = {
+    (Status.SUBMITTED, Status.RETURNED),
+    (Status.FORWARDED, Status.RETURNED),
+    (Status.ADVISORY, Status.RETURNED),
+    (Status.FORWARDED, Status.NOT_RECOGNISED),
+    (Status.SCORED, Status.NOT_RECOGNISED),
+    (Status.SCORED, Status.COUNCIL),
+    (Status.CENTRAL, Status.NOT_RECOGNISED),
+    (Status.CENTRAL, Status.SCORED),
+}
+
+
+@transaction.atomic
+def round_create(
+    *, actor, province, level, year, name, proposals_due, decision_due, is_extra=False
+) -> Round:
+    rnd = Round(
+        province=province if level == RoundLevel.PROVINCIAL else None,
+        level=level,
+        year=year,
+        name=name,
+        proposals_due=proposals_due,
+        decision_due=decision_due,
+        is_extra=is_extra,
+    )
+    rnd.full_clean()
+    rnd.save()
+    audit.record(actor=actor, action="ocop.round.created", target=rnd, after=audit.snapshot(rnd))
+    return rnd
+
+
+def legal_rounds(*, actor, province, year) -> list[Round]:
+    """The two provincial batches of Art. 5 for ``year`` (created once)."""
+    made = []
+    for batch, proposals, decision in rules.provincial_batches(year):
+        name = _("Round %(batch)s/%(year)s — %(province)s") % {
+            "batch": batch,
+            "year": year,
+            "province": province.name,
+        }
+        existing = Round.objects.filter(province=province, year=year, name=name).first()
+        made.append(
+            existing
+            or round_create(
+                actor=actor,
+                province=province,
+                level=RoundLevel.PROVINCIAL,
+                year=year,
+                name=name,
+                proposals_due=proposals,
+                decision_due=decision,
+            )
+        )
+    return made
+
+
+@transaction.atomic
+def dossier_create(*, actor, product, kind=DossierKind.FIRST, origin="", **fields) -> Dossier:
+    """Start a dossier (Form 01). ``origin`` records where it came from: this is the seam for
+    starting one from an approved business plan without re-typing."""
+    dossier = Dossier(product=product, kind=kind, origin=origin, created_by=actor, **fields)
+    dossier.full_clean()
+    if kind == DossierKind.RERATING:
+        opens, closes = rules.rerating_window(dossier.previous_certificate_expires)
+        today = timezone.localdate()
+        if today < opens:
+            raise ValidationError(
+                _("The re-rating window opens on %(date)s (180 days before expiry).")
+                % {"date": opens.strftime("%d/%m/%Y")}
+            )
+    dossier.save()
+    audit.record(
+        actor=actor, action="ocop.dossier.created", target=dossier, after=audit.snapshot(dossier)
+    )
+    return dossier
+
+
+def _is_member(user, dossier: Dossier) -> bool:
+    return dossier.product.producer.members.filter(pk=user.pk).exists()
+
+
+def allowed_moves(user, dossier: Dossier) -> list[str]:
+    """The statuses ``user`` may move ``dossier`` to now."""
+    moves = []
+    if user is None or not user.is_authenticated:
+        return moves
+    scope = user.get_scope()
+    in_scope = Dossier.objects.restrict(user, VIEW).filter(pk=dossier.pk).exists()
+    member = _is_member(user, dossier)
+    for target, roles in TRANSITIONS.get(dossier.status, {}).items():
+        as_producer = "producer" in roles and member
+        officials = [r for r in roles if r not in {"producer", "system"}]
+        as_official = in_scope and any(scope.has_role(r) for r in officials)
+        if as_producer or as_official:
+            moves.append(target)
+    return moves
+
+
+@transaction.atomic
+def dossier_transition(
+    *, actor, dossier: Dossier, to: str, reason: str = "", system: bool = False, **changes
+) -> Dossier:
+    """Move a dossier along the procedure. ``system`` is for other services (a council's
+    finalisation, a decision) that have already checked their own permissions."""
+    dossier = (
+        Dossier.objects.select_for_update()
+        .select_related("product__producer__current_unit__province", "round")
+        .get(pk=dossier.pk)
+    )
+    source = dossier.status
+    if to not in TRANSITIONS.get(source, {}):
+        raise ValidationError(
+            _("A dossier cannot go from “%(from)s” to “%(to)s”.")
+            % {"from": Status(source).label, "to": Status(to).label}
+        )
+    if not system and to not in allowed_moves(actor, dossier):
+        raise PermissionDenied(_("Your role cannot make this step for this dossier."))
+    if (source, to) in REASON_REQUIRED and not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for this step.")})
+    today = timezone.localdate()
+    if to == Status.SUBMITTED:
+        dossier.submitted_on = today
+    if to == Status.FORWARDED:
+        if not (changes.get("form03_summary") or dossier.form03_summary).strip():
+            raise ValidationError(
+                {"form03_summary": _("The commune's assessment (Form 03) is required.")}
+            )
+        dossier.forwarded_on = today
+    if to == Status.ADVISORY and not (changes.get("round") or dossier.round):
+        raise ValidationError({"round": _("Choose the evaluation round.")})
+    if to in {Status.RECOGNISED, Status.NOT_RECOGNISED}:
+        dossier.decided_on = today
+    for name, value in changes.items():
+        setattr(dossier, name, value)
+    dossier.status = to
+    dossier.full_clean()
+    dossier.save()
+    DossierTransition.objects.create(
+        dossier=dossier,
+        from_status=source,
+        to_status=to,
+        actor=actor if getattr(actor, "pk", None) else None,
+        reason=reason,
+    )
+    audit.record(
+        actor=actor,
+        action="ocop.dossier.transitioned",
+        target=dossier,
+        before={"status": source},
+        after={"status": to, **{k: audit._jsonable(v) for k, v in changes.items()}},
+        reason=reason,
+    )
+    _notify(dossier, source, to, reason)
+    return dossier
+
+
+def waiting_users(dossier: Dossier, role: str):
+    """Active users who hold ``role`` today for the dossier's commune or province."""
+    from accounts.models import Assignment
+
+    commune = dossier.product.producer.current_unit
+    today = timezone.localdate()
+    user_ids = (
+        Assignment.objects.valid_on(today)
+        .filter(role=role, unit_id__in=[commune.pk, commune.province_id])
+        .values("user_id")
+    )
+    return get_user_model().objects.filter(pk__in=user_ids, is_active=True)
+
+
+def _notify(dossier: Dossier, source: str, to: str, reason: str) -> None:
+    url = reverse("submissions:dossier_detail", args=[dossier.pk])
+    text = _("Dossier “%(dossier)s”: %(status)s.") % {
+        "dossier": dossier,
+        "status": Status(to).label,
+    }
+    if reason:
+        text = f"{text} {_('Reason')}: {reason}"
+    people = list(dossier.product.producer.members.all())
+    role = NEXT_ACTOR.get(to)
+    if role and role != "producer":
+        people += list(waiting_users(dossier, role))
+    notify(people, text[:500], url)
+
+
+def holiday_dates() -> frozenset[dt.date]:
+    from submissions.models import Holiday
+
+    return Holiday.dates()

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from submissions import views
+
+app_name = "submissions"
+
+urlpatterns = [
+    path("", views.dossier_list, name="dossier_list"),
+    path("new/", views.dossier_create, name="dossier_create"),
+    path("<int:pk>/", views.dossier_detail, name="dossier_detail"),
+    path("<int:pk>/move/", views.dossier_move, name="dossier_move"),
+    path("<int:pk>/advisory/", views.advisory_note_add, name="advisory_note_add"),
+    path("rounds/", views.round_list, name="round_list"),
+]
