@@ -44,6 +44,7 @@ data: migrate
 	$(PY) manage.py load_units
 	$(PY) manage.py load_product_sets
 	$(PY) manage.py load_criteria
+	$(PY) manage.py load_holidays
 	$(PY) manage.py demo_data > /dev/null
 
 serve:

@@ -3,6 +3,7 @@
 import os
 
 import pytest
+from django.core.management import call_command
 
 # Playwright's sync API runs an event loop in the test thread; Django must allow that.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -30,6 +31,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_units()
         load_product_sets()
         load_criteria()
+        call_command("load_holidays", verbosity=0)
 
 
 @pytest.fixture(scope="session")
@@ -70,6 +72,7 @@ def reference_data(db):
         load_units()
         load_product_sets()
         load_criteria()
+        call_command("load_holidays", verbosity=0)
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count
 from stdnum.vn import mst
@@ -215,6 +216,7 @@ def build_demo() -> DemoReport:
     report = DemoReport()
     load_product_sets()
     load_criteria()
+    call_command("load_holidays", verbosity=0)
     rng = random.Random(SEED)
     build_registry(rng, report, actor=None)
     build_registry_details(report)

@@ -19,6 +19,10 @@ class Deadline:
     overdue: bool
     days_left: int
 
+    @property
+    def days_overdue(self) -> int:
+        return max(0, -self.days_left)
+
 
 def current_deadline(
     *,

@@ -1,0 +1,76 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.scoping import CHANGE
+from registry.models import Product
+from submissions.choices import DossierKind
+from submissions.models import AdvisoryNote, Dossier, Round
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class DossierForm(forms.ModelForm):
+    class Meta:
+        model = Dossier
+        fields = [
+            "product",
+            "kind",
+            "samples",
+            "registration_note",
+            "changes_since_recognition",
+            "previous_certificate_expires",
+        ]
+        widgets = {
+            "previous_certificate_expires": DATE,
+            "registration_note": forms.Textarea(attrs={"rows": 3}),
+            "changes_since_recognition": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = (
+            Product.objects.restrict(user, CHANGE).select_related("producer").order_by("name")
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") in (DossierKind.UPGRADE, DossierKind.RERATING) and not data.get(
+            "changes_since_recognition"
+        ):
+            self.add_error(
+                "changes_since_recognition",
+                _("An upgrade or re-rating shows what changed since recognition."),
+            )
+        return data
+
+
+class MoveForm(forms.Form):
+    to = forms.CharField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Reason / comment"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+    form03_summary = forms.CharField(
+        label=_("Commune's assessment (Form 03)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Local raw materials, local labour, origin of the idea, local identity."),
+    )
+    round = forms.ModelChoiceField(label=_("Evaluation round"), queryset=Round.objects.none(),
+                                   required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["round"].queryset = Round.objects.restrict(user).filter(is_open=True)
+
+
+class AdvisoryNoteForm(forms.ModelForm):
+    class Meta:
+        model = AdvisoryNote
+        fields = ["kind", "date", "text"]
+        widgets = {"date": DATE, "text": forms.Textarea(attrs={"rows": 3})}
+
+
+class RoundForm(forms.ModelForm):
+    class Meta:
+        model = Round
+        fields = ["name", "year", "proposals_due", "decision_due", "is_extra"]
+        widgets = {"proposals_due": DATE, "decision_due": DATE}
