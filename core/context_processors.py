@@ -68,4 +68,7 @@ def navigation(request):
                     "active": request.path.startswith(url) and (url != "/" or request.path == "/"),
                 }
             )
-    return {"nav_items": items}
+    from core.models import Notice
+
+    unread = Notice.objects.filter(user=user, read_at__isnull=True).count()
+    return {"nav_items": items, "unread_notices": unread}

@@ -2,10 +2,12 @@ from django.apps import apps
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import Http404, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
-from core.models import AuditEvent
+from core.models import AuditEvent, Notice
 
 
 @login_not_required
@@ -36,3 +38,14 @@ def history(request, app_label: str, model_name: str, pk: str):
     events = AuditEvent.objects.for_object(obj).select_related("actor")[:200]
     template = "core/_history.html" if request.headers.get("HX-Request") else "core/history.html"
     return render(request, template, {"object": obj, "events": events})
+
+
+def notices(request):
+    items = Notice.objects.filter(user=request.user)[:100]
+    return render(request, "core/notices.html", {"notices": items})
+
+
+@require_POST
+def notices_read(request):
+    Notice.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    return redirect("core:notices")

@@ -3,11 +3,13 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from registry.models import Producer, Product
+from registry.models import Document, Producer, Product
+from submissions.choices import NEXT_ACTOR, OPEN_STATUSES
+from submissions.models import Dossier
 
 
 def tiles_for(user) -> list[dict]:
-    return [
+    tiles = [
         {
             "label": _("Producers"),
             "value": Producer.objects.restrict(user).count(),
@@ -18,4 +20,35 @@ def tiles_for(user) -> list[dict]:
             "value": Product.objects.restrict(user).count(),
             "url": reverse("registry:product_list"),
         },
+        {
+            "label": _("Dossiers in progress"),
+            "value": Dossier.objects.restrict(user).filter(status__in=OPEN_STATUSES).count(),
+            "url": reverse("submissions:dossier_list"),
+        },
     ]
+    expiring = Document.objects.restrict(user).expiring().count()
+    if expiring:
+        tiles.append(
+            {
+                "label": _("Documents expiring within 90 days"),
+                "value": expiring,
+                "url": reverse("registry:documents_expiring"),
+            }
+        )
+    return tiles
+
+
+def waiting_for(user, limit: int = 10):
+    """Dossiers whose next step belongs to one of the user's roles, oldest first."""
+    scope = user.get_scope()
+    roles = set(scope.roles)
+    statuses = [s for s, role in NEXT_ACTOR.items() if role in roles]
+    if not statuses:
+        return []
+    qs = (
+        Dossier.objects.restrict(user)
+        .filter(status__in=statuses)
+        .select_related("product__producer")
+        .order_by("updated_at")
+    )
+    return list(qs[:limit])

@@ -11,6 +11,7 @@ def home(request):
         "role": user.primary_role,
         "assignments": user.valid_assignments(),
         "tiles": selectors.tiles_for(user),
+        "waiting": selectors.waiting_for(user),
         "today": timezone.localdate(),
         "panel": f"dashboard/roles/{user.primary_role or 'none'}.html",
     }

@@ -1,0 +1,50 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from core.models import Notice
+from submissions import services
+from submissions.choices import Status
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def submitted(personas):
+    dossier = services.dossier_create(
+        actor=personas.producer, product=personas.producer_x.products.get()
+    )
+    return services.dossier_transition(
+        actor=personas.producer, dossier=dossier, to=Status.SUBMITTED
+    )
+
+
+def test_the_commune_officer_sees_what_waits_for_him(client, personas, submitted):
+    client.force_login(personas.commune)
+    response = client.get(reverse("dashboard:home"))
+    assert [d.pk for d in response.context["waiting"]] == [submitted.pk]
+    client.force_login(personas.provincial)
+    assert client.get(reverse("dashboard:home")).context["waiting"] == []
+
+
+def test_the_dashboard_query_count_is_bounded(client, personas, submitted):
+    client.force_login(personas.provincial)
+    client.get(reverse("dashboard:home"))
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("dashboard:home"))
+    assert len(queries) <= 16
+
+
+def test_notices_are_listed_and_marked_read(client, personas, submitted):
+    client.force_login(personas.commune)
+    page = client.get(reverse("core:notices"))
+    assert page.context["unread_notices"] == 1
+    assert "Đã nộp UBND xã" in page.content.decode()
+    client.post(reverse("core:notices_read"))
+    assert not Notice.objects.filter(user=personas.commune, read_at__isnull=True).exists()
+
+
+def test_notices_are_private(client, personas, submitted):
+    client.force_login(personas.other_province)
+    assert client.get(reverse("core:notices")).context["notices"].count() == 0
