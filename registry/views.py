@@ -36,6 +36,13 @@ def _apply_errors(form, exc: ValidationError):
         form.add_error(field if field in form.fields else None, errors)
 
 
+def _errors_as_messages(request, form) -> None:
+    """A small form posted from a detail page: its errors go back there as messages."""
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+
+
 def _can_change(user, obj) -> bool:
     return type(obj).objects.restrict(user, CHANGE).filter(pk=obj.pk).exists()
 
@@ -134,9 +141,7 @@ def figure_add(request, pk):
         else:
             messages.success(request, _("The figures for %(year)s were saved.") % data)
     else:
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+        _errors_as_messages(request, form)
     return redirect("registry:producer_detail", pk=pk)
 
 
@@ -223,9 +228,7 @@ def product_part_add(request, pk, kind):
         else:
             messages.success(request, _("Added."))
     else:
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+        _errors_as_messages(request, form)
     return redirect("registry:product_detail", pk=pk)
 
 

@@ -124,7 +124,7 @@ def dossier_transition(
     """Move a dossier along the procedure. ``system`` is for other services (a council's
     finalisation, a decision) that have already checked their own permissions."""
     dossier = (
-        Dossier.objects.select_for_update()
+        Dossier.objects.select_for_update(of=("self",))
         .select_related("product__producer__current_unit__province", "round")
         .get(pk=dossier.pk)
     )
