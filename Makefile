@@ -65,5 +65,10 @@ messages: install
 	$(PY) manage.py compilemessages --ignore=.venv -v0
 	@msgfmt --statistics -o /dev/null locale/vi/LC_MESSAGES/django.po
 
+## bench: the benchmark scripts (PostgreSQL; see bench/README.md) — they print their figures
+bench: install
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/ocop} $(PY) bench/import_products.py
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/ocop} $(PY) bench/product_list.py
+
 clean:
 	rm -rf var/ocop.sqlite3 var/static .pytest_cache .coverage

@@ -3,8 +3,9 @@
 Searchable models keep a folded copy of their names (``core.text.fold``: no diacritics,
 "đ" → "d", lower case). Matching is a substring test on that column, so "nuoc mam" finds
 "Nước mắm" on both engines. On PostgreSQL a trigram GIN index (``pg_trgm``) makes the
-substring test fast, and trigram similarity adds near misses ("nuoc mamm") ranked by
-closeness; SQLite, the embedded demo engine, does the plain substring test.
+substring test fast; when nothing contains the text, trigram similarity offers near misses
+("nuoc mamm") ranked by closeness. SQLite, the embedded demo engine, does the substring test
+only.
 """
 
 from __future__ import annotations
@@ -31,12 +32,17 @@ def folded_search(qs: QuerySet, text: str, fields: list[str], exact: list[str] =
         match |= Q(**{f"{field}__contains": key})
     for field in exact:
         match |= Q(**{f"{field}__iexact": text.strip()})
-    if is_postgres():
-        from django.contrib.postgres.search import TrigramWordSimilarity
+    matched = qs.filter(match)
+    if not is_postgres() or matched.exists():
+        return matched
+    # nothing contains the text: offer near misses ("nuoc mamm"), closest first
+    from django.contrib.postgres.search import TrigramWordSimilarity
 
-        qs = qs.annotate(search_rank=TrigramWordSimilarity(key, fields[0]))
-        return qs.filter(match | Q(search_rank__gte=SIMILARITY_THRESHOLD))
-    return qs.filter(match)
+    return (
+        qs.annotate(search_rank=TrigramWordSimilarity(key, fields[0]))
+        .filter(search_rank__gte=SIMILARITY_THRESHOLD)
+        .order_by("-search_rank")
+    )
 
 
 class TrigramIndexSQL:

@@ -202,3 +202,14 @@ class AssessmentEvidence(models.Model):
 
     def __str__(self):
         return f"{self.criterion}: {self.document}"
+
+
+# Councils, sessions and member score sheets (issue 5, item 4): registered with this app.
+from evaluation.councils import (  # noqa: E402, F401
+    Council,
+    CouncilMember,
+    CouncilSession,
+    Evaluation,
+    Recusal,
+    ScoreSheet,
+)

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from evaluation import views
 
@@ -14,4 +14,5 @@ urlpatterns = [
     path("self-assessments/<int:pk>/", views.assessment_edit, name="assessment_edit"),
     path("self-assessments/<int:pk>/preview/", views.assessment_preview, name="assessment_preview"),
     path("self-assessments/<int:pk>/pdf/", views.assessment_pdf, name="assessment_pdf"),
+    path("", include("evaluation.urls_council")),
 ]
