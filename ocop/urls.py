@@ -12,6 +12,7 @@ urlpatterns = [
     path("registry/", include("registry.urls")),
     path("evaluation/", include("evaluation.urls")),
     path("dossiers/", include("submissions.urls")),
+    path("recognition/", include("recognition.urls")),
     path("core/", include("core.urls")),
     path("admin/", admin.site.urls),
     path("", include("dashboard.urls")),

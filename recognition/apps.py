@@ -5,3 +5,18 @@ from django.utils.translation import gettext_lazy as _
 class RecognitionConfig(AppConfig):
     name = "recognition"
     verbose_name = _("Decisions and certificates")
+
+    def ready(self):
+        from core.audit import register_actions
+
+        register_actions(
+            {
+                "ocop.decision.issued": _("Decision recorded"),
+                "ocop.certificate.issued": _("Certificate issued"),
+                "ocop.certificate.superseded": _("Certificate superseded"),
+                "ocop.certificate.revoked": _("Certificate revoked"),
+                "ocop.certificate.expired": _("Certificate expired"),
+                "ocop.revocation.proposed": _("Revocation proposed"),
+                "ocop.revocation.dismissed": _("Revocation proposal dismissed"),
+            }
+        )

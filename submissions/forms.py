@@ -46,16 +46,18 @@ class DossierForm(forms.ModelForm):
 
 class MoveForm(forms.Form):
     to = forms.CharField(widget=forms.HiddenInput)
-    reason = forms.CharField(label=_("Reason / comment"), required=False,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason / comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     form03_summary = forms.CharField(
         label=_("Commune's assessment (Form 03)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Local raw materials, local labour, origin of the idea, local identity."),
     )
-    round = forms.ModelChoiceField(label=_("Evaluation round"), queryset=Round.objects.none(),
-                                   required=False)
+    round = forms.ModelChoiceField(
+        label=_("Evaluation round"), queryset=Round.objects.none(), required=False
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

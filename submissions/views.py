@@ -177,13 +177,17 @@ def round_list(request):
             return redirect("submissions:round_list")
         if form.is_valid():
             try:
-                services.round_create(actor=request.user, province=province,
-                                      level="provincial", **form.cleaned_data)
+                services.round_create(
+                    actor=request.user, province=province, level="provincial", **form.cleaned_data
+                )
             except ValidationError as exc:
                 form.add_error(None, exc.messages)
             else:
                 messages.success(request, _("The round was created."))
                 return redirect("submissions:round_list")
     rounds = Round.objects.restrict(request.user).select_related("province")
-    return render(request, "submissions/round_list.html",
-                  {"rounds": rounds, "form": form if provinces else None})
+    return render(
+        request,
+        "submissions/round_list.html",
+        {"rounds": rounds, "form": form if provinces else None},
+    )

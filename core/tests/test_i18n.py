@@ -15,10 +15,12 @@ SOURCE_DIRS = [
     "demo",
     "evaluation",
     "geo",
-    "public",
-    "registry",
-    "templates",
     "ocop",
+    "public",
+    "recognition",
+    "registry",
+    "submissions",
+    "templates",
 ]
 
 

@@ -398,7 +398,7 @@ def test_spread_over_the_limit_requires_a_rescore_by_the_member_out_of_spread(bo
 
     status = sel.spread_status(evaluation)
     assert status["exceeded"] and status["outliers"] == {out.pk}
-    with pytest.raises(ValidationError, match="re-score"):
+    with pytest.raises(ValidationError, match="hãy yêu cầu chấm lại"):
         svc.evaluation_finalise(actor=chair, evaluation=evaluation)
     evaluation.refresh_from_db()
     assert evaluation.status == EvaluationStatus.SCORING
@@ -453,7 +453,7 @@ def test_finalisation_needs_the_quorum_with_the_chair(board):
     score_all(
         evaluation, [m.council, m.m2, m.m3, m.secretary], best_choices(evaluation.sheet.value)
     )
-    with pytest.raises(ValidationError, match="quorum"):
+    with pytest.raises(ValidationError, match="Không đủ tỷ lệ có mặt"):
         svc.evaluation_finalise(actor=board.office, evaluation=evaluation)
     # an absent member cannot score
     with pytest.raises(PermissionDenied):
@@ -482,7 +482,7 @@ def test_three_of_five_is_below_a_75_percent_quorum(board):
 
 
 def test_written_opinions_only_for_rerating_and_every_member_must_submit(board, personas):
-    with pytest.raises(ValidationError, match="re-rating"):
+    with pytest.raises(ValidationError, match="Chỉ hồ sơ đánh giá lại"):
         open_session(board, [board.dossier_x], present=[], mode=SessionMode.WRITTEN)
     from registry import services as registry_services
 
@@ -498,7 +498,7 @@ def test_written_opinions_only_for_rerating_and_every_member_must_submit(board, 
     assert session.quorum()["met"] and not session.quorum()["applies"]
     assert len(sel.expected_scorers(evaluation)) == 5  # nobody "present", all must write
     score_all(evaluation, board.scorers[:4], best_choices(evaluation.sheet.value))
-    with pytest.raises(ValidationError, match="Waiting"):
+    with pytest.raises(ValidationError, match="Đang chờ phiếu của"):
         svc.evaluation_finalise(actor=board.members.chair.user, evaluation=evaluation)
     score_all(evaluation, board.scorers[4:], best_choices(evaluation.sheet.value))
     svc.evaluation_finalise(actor=board.members.chair.user, evaluation=evaluation)
@@ -711,7 +711,7 @@ def test_members_attendance_recusal_and_closing_through_the_screens(board, clien
     )
     assert evaluation.recusals.get().member == m.m3
     page = client.get(reverse("evaluation:score_sheet", args=[evaluation.pk]))
-    assert not page.context["editable"] and "recused" in page.context["blocked"]
+    assert not page.context["editable"] and "không tham gia chấm" in page.context["blocked"]
 
     client.force_login(m.chair.user)
     close = reverse("evaluation:council_session_close", args=[session.pk])

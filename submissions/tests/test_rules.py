@@ -73,8 +73,15 @@ def test_legal_batches():
 
 
 def _deadline(**kw):
-    base = dict(status=Status.SUBMITTED, kind=DossierKind.FIRST, submitted_on=D(2026, 11, 2),
-                forwarded_on=None, round_decision_due=None, today=D(2026, 11, 20), holidays=())
+    base = dict(
+        status=Status.SUBMITTED,
+        kind=DossierKind.FIRST,
+        submitted_on=D(2026, 11, 2),
+        forwarded_on=None,
+        round_decision_due=None,
+        today=D(2026, 11, 20),
+        holidays=(),
+    )
     base.update(kw)
     return current_deadline(**base)
 
@@ -87,11 +94,19 @@ def test_the_commune_check_deadline_and_the_overdue_flag():
 
 
 def test_province_steps_run_against_the_earliest_applicable_deadline():
-    d = _deadline(status=Status.COUNCIL, kind=DossierKind.RERATING, forwarded_on=D(2026, 11, 1),
-                  round_decision_due=D(2026, 12, 30))
+    d = _deadline(
+        status=Status.COUNCIL,
+        kind=DossierKind.RERATING,
+        forwarded_on=D(2026, 11, 1),
+        round_decision_due=D(2026, 12, 30),
+    )
     assert d.due == D(2026, 12, 16)  # 45 days for re-rating, before the round's date
-    old = _deadline(status=Status.ADVISORY, submitted_on=D(2026, 5, 1),
-                    round_decision_due=D(2026, 12, 30), today=D(2026, 6, 1))
+    old = _deadline(
+        status=Status.ADVISORY,
+        submitted_on=D(2026, 5, 1),
+        round_decision_due=D(2026, 12, 30),
+        today=D(2026, 6, 1),
+    )
     assert old.due == D(2026, 7, 21)
 
 

@@ -17,10 +17,16 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def flow(personas):
-    advisory = account_services.user_create(actor=None, username="tuvan_dn", full_name="Tổ tư vấn",
-                                            email="tuvan@example.org", password="x-Y-z-12345678")
-    account_services.assignment_create(actor=None, user=advisory, role=Role.ADVISORY_MEMBER,
-                                       unit=personas.units.danang)
+    advisory = account_services.user_create(
+        actor=None,
+        username="tuvan_dn",
+        full_name="Tổ tư vấn",
+        email="tuvan@example.org",
+        password="x-Y-z-12345678",
+    )
+    account_services.assignment_create(
+        actor=None, user=advisory, role=Role.ADVISORY_MEMBER, unit=personas.units.danang
+    )
     personas.commune.email = "xa@example.org"
     personas.commune.save()
     personas.advisory = advisory
@@ -85,13 +91,16 @@ def test_only_the_right_role_makes_a_step(flow, who, to):
 
 def test_a_commune_officer_of_another_commune_cannot_forward(flow, units):
     move(flow, "producer", Status.SUBMITTED)
-    other = account_services.user_create(actor=None, username="xa_hoian", full_name="Xã Hội An",
-                                         password="x-Y-z-12345678")
-    account_services.assignment_create(actor=None, user=other, role=Role.COMMUNE_OFFICER,
-                                       unit=units.hoi_an)
+    other = account_services.user_create(
+        actor=None, username="xa_hoian", full_name="Xã Hội An", password="x-Y-z-12345678"
+    )
+    account_services.assignment_create(
+        actor=None, user=other, role=Role.COMMUNE_OFFICER, unit=units.hoi_an
+    )
     with pytest.raises(PermissionDenied):
-        services.dossier_transition(actor=other, dossier=flow.dossier, to=Status.FORWARDED,
-                                    form03_summary="x")
+        services.dossier_transition(
+            actor=other, dossier=flow.dossier, to=Status.FORWARDED, form03_summary="x"
+        )
 
 
 def test_returns_need_a_reason_and_forwarding_needs_form_03(flow):
@@ -122,14 +131,22 @@ def test_a_rerating_before_its_window_is_refused(flow):
     product = flow.producer_y.products.get()
     far = dt.date.today() + dt.timedelta(days=400)
     with pytest.raises(ValidationError) as exc:
-        services.dossier_create(actor=flow.admin, product=product, kind=DossierKind.RERATING,
-                                previous_certificate_expires=far,
-                                changes_since_recognition="Bao bì mới")
+        services.dossier_create(
+            actor=flow.admin,
+            product=product,
+            kind=DossierKind.RERATING,
+            previous_certificate_expires=far,
+            changes_since_recognition="Bao bì mới",
+        )
     assert "180" in " ".join(exc.value.messages)
     soon = dt.date.today() + dt.timedelta(days=150)
-    dossier = services.dossier_create(actor=flow.admin, product=product, kind=DossierKind.RERATING,
-                                      previous_certificate_expires=soon,
-                                      changes_since_recognition="Bao bì mới")
+    dossier = services.dossier_create(
+        actor=flow.admin,
+        product=product,
+        kind=DossierKind.RERATING,
+        previous_certificate_expires=soon,
+        changes_since_recognition="Bao bì mới",
+    )
     assert dossier.kind == DossierKind.RERATING
 
 
@@ -142,8 +159,10 @@ class TestScreens:
     def test_the_producer_creates_and_submits_from_the_screens(self, client, personas):
         client.force_login(personas.producer)
         product = personas.producer_x.products.get()
-        response = client.post(reverse("submissions:dossier_create"),
-                               {"product": product.pk, "kind": "first", "samples": 5})
+        response = client.post(
+            reverse("submissions:dossier_create"),
+            {"product": product.pk, "kind": "first", "samples": 5},
+        )
         dossier = Dossier.objects.get(product=product)
         assert response["Location"] == reverse("submissions:dossier_detail", args=[dossier.pk])
         page = client.get(response["Location"])
@@ -154,8 +173,10 @@ class TestScreens:
     def test_an_upgrade_must_say_what_changed(self, client, personas):
         client.force_login(personas.producer)
         product = personas.producer_x.products.get()
-        response = client.post(reverse("submissions:dossier_create"),
-                               {"product": product.pk, "kind": "upgrade", "samples": 5})
+        response = client.post(
+            reverse("submissions:dossier_create"),
+            {"product": product.pk, "kind": "upgrade", "samples": 5},
+        )
         assert "Hồ sơ nâng hạng hoặc đánh giá lại phải nêu những thay đổi" in (
             response.content.decode()
         )
@@ -163,8 +184,13 @@ class TestScreens:
 
     def test_each_persona_sees_only_its_dossiers(self, client, flow):
         url = reverse("submissions:dossier_detail", args=[flow.dossier.pk])
-        for who, code in [("producer", 200), ("commune", 200), ("provincial", 200),
-                          ("other_province", 404), ("no_role", 404)]:
+        for who, code in [
+            ("producer", 200),
+            ("commune", 200),
+            ("provincial", 200),
+            ("other_province", 404),
+            ("no_role", 404),
+        ]:
             client.force_login(getattr(flow, who))
             assert client.get(url).status_code == code, who
         client.force_login(flow.other_province)

@@ -14,7 +14,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         created = 0
         for item in yaml.safe_load(DATA.read_text(encoding="utf-8"))["holidays"]:
-            _obj, new = Holiday.objects.get_or_create(date=item["date"],
-                                                      defaults={"name": item["name"]})
+            _obj, new = Holiday.objects.get_or_create(
+                date=item["date"], defaults={"name": item["name"]}
+            )
             created += new
         self.stdout.write(f"holidays: {created} added, {Holiday.objects.count()} in all")

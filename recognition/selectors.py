@@ -1,0 +1,76 @@
+"""Reads of recognition that several views, reports and tasks share."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.utils import timezone
+
+from recognition.choices import CertificateState, DecisionLevel
+from recognition.models import Certificate, Decision, RevocationProposal
+from recognition.services import STATUS_FOR_LEVEL, recorder_provinces
+from submissions.choices import OPEN_STATUSES, DossierKind, Status
+from submissions.models import Dossier
+
+CERTIFICATE_RELATED = (
+    "decision",
+    "revocation_decision",
+    "product__product_set",
+    "product__producer__current_unit__province",
+)
+
+
+def certificates_for(user):
+    return Certificate.objects.restrict(user).select_related(*CERTIFICATE_RELATED)
+
+
+def decisions_for(user):
+    return Decision.objects.restrict(user).select_related("province")
+
+
+def proposals_for(user):
+    return RevocationProposal.objects.restrict(user).select_related(
+        "certificate__product__producer__current_unit", "decision"
+    )
+
+
+def pending_rerating(product_ids: Iterable[int]) -> set[int]:
+    """Products with a re-rating dossier filed and not decided (Art. 12(3)), in one query."""
+    return set(
+        Dossier.objects.filter(
+            product_id__in=list(product_ids),
+            kind=DossierKind.RERATING,
+            status__in=OPEN_STATUSES - {Status.DRAFT},
+        ).values_list("product_id", flat=True)
+    )
+
+
+def with_states(certificates, today: dt.date | None = None) -> list[tuple[Certificate, str]]:
+    """Each certificate with its state today, without a query per certificate. The state
+    and its label are also set on the certificate (``current_state``, ``current_state_label``)
+    for templates."""
+    today = today or timezone.localdate()
+    certificates = list(certificates)
+    pending = pending_rerating({c.product_id for c in certificates if c.expires_on < today})
+    rows = []
+    for c in certificates:
+        c.current_state = c.state(today, rerating_pending=c.product_id in pending)
+        c.current_state_label = CertificateState(c.current_state).label
+        rows.append((c, c.current_state))
+    return rows
+
+
+def eligible_dossiers(user, level: str):
+    """Dossiers a decision of ``level`` may list: ``scored`` (province) or ``central``
+    (ministry), of the provinces whose decisions ``user`` records."""
+    if level not in DecisionLevel.values:
+        return Dossier.objects.none()
+    return (
+        Dossier.objects.filter(
+            status=STATUS_FOR_LEVEL[level],
+            product__producer__current_unit__province__in=recorder_provinces(user),
+        )
+        .select_related("product__producer__current_unit", "product__product_set", "round")
+        .order_by("product__producer__current_unit__name", "product__name")
+    )
