@@ -6,47 +6,34 @@ from django.utils.translation import gettext_lazy as _
 from core.scoping import scope_of
 
 # (url name, label, roles or None); roles are the codes of accounts.choices.Role.
+OFFICIALS = {
+    "provincial_office",
+    "commune_officer",
+    "council_member",
+    "advisory_member",
+    "inspector",
+}
+
 NAVIGATION = [
     ("dashboard:home", _("Dashboard"), None),
-    (
-        "registry:producer_list",
-        _("Producers"),
-        {
-            "provincial_office",
-            "commune_officer",
-            "council_member",
-            "advisory_member",
-            "inspector",
-            "producer",
-        },
-    ),
-    (
-        "registry:product_list",
-        _("Products"),
-        {
-            "provincial_office",
-            "commune_officer",
-            "council_member",
-            "advisory_member",
-            "inspector",
-            "producer",
-        },
-    ),
-    (
-        "registry:documents_expiring",
-        _("Expiring documents"),
-        {"provincial_office", "commune_officer", "inspector"},
-    ),
+    ("registry:producer_list", _("Producers"), OFFICIALS | {"producer"}),
+    ("registry:product_list", _("Products"), OFFICIALS | {"producer"}),
     (
         "evaluation:assessment_list",
         _("Self-assessment"),
         {"producer", "commune_officer", "provincial_office"},
     ),
+    ("submissions:dossier_list", _("Dossiers"), OFFICIALS | {"producer"}),
+    ("evaluation:my_scoring", _("Score dossiers"), {"council_member", "advisory_member"}),
+    ("evaluation:council_list", _("Councils"), {"provincial_office"}),
+    ("recognition:certificate_list", _("Certificates"), OFFICIALS | {"producer"}),
+    ("recognition:decision_list", _("Decisions"), {"provincial_office"}),
     (
-        "evaluation:catalogue",
-        _("Criteria"),
-        {"provincial_office", "commune_officer", "council_member", "advisory_member", "inspector"},
+        "registry:documents_expiring",
+        _("Expiring documents"),
+        {"provincial_office", "commune_officer", "inspector"},
     ),
+    ("evaluation:catalogue", _("Criteria"), OFFICIALS),
     ("accounts:user_list", _("Users"), {"admin"}),
 ]
 

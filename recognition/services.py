@@ -156,6 +156,7 @@ def council_results(dossier_ids) -> dict[int, dict]:
     return results
 
 
+@transaction.atomic
 def decision_issue(
     *,
     actor,

@@ -120,3 +120,21 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected", "absent"),
+    [
+        ("provincial", ["Hồ sơ", "Hội đồng", "Giấy chứng nhận", "Quyết định"], ["Người dùng"]),
+        ("council", ["Hồ sơ", "Chấm điểm", "Bộ tiêu chí"], ["Quyết định", "Tự đánh giá"]),
+        ("producer", ["Tự đánh giá", "Hồ sơ", "Giấy chứng nhận"], ["Chấm điểm", "Bộ tiêu chí"]),
+        ("admin", ["Người dùng"], []),
+    ],
+)
+def test_the_menu_follows_the_role(client, personas, persona, expected, absent):
+    client.force_login(getattr(personas, persona))
+    labels = [str(i["label"]) for i in client.get("/").context["nav_items"]]
+    for label in expected:
+        assert label in labels, (persona, label, labels)
+    for label in absent:
+        assert label not in labels, (persona, label, labels)
