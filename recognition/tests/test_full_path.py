@@ -231,3 +231,56 @@ def test_below_90_at_central_level_the_province_recognises_on_the_central_score(
         authority=DA_NANG,
     )
     assert decision.certificates.get().stars == 4
+
+
+def test_an_upgrade_supersedes_the_earlier_certificate(setting):
+    p, office, council, members, rnd = setting
+    product = p.producer_x.products.get()
+
+    def through_council(dossier, minus):
+        session = svc.session_open(
+            actor=office, council=council, dossiers=[dossier], date=TODAY, present=members
+        )
+        evaluation = session.evaluations.get()
+        score(members, evaluation, evaluation.sheet.value, minus)
+        return svc.evaluation_finalise(actor=members[0].user, evaluation=evaluation)
+
+    first = through_council(to_advisory(p, office, rnd, product), [35, 36, 37])
+    assert first.star == 3
+    old = recognition.decision_issue(
+        actor=office,
+        dossiers_with_stars=[(first.dossier, 3)],
+        number="5/QĐ-UBND",
+        date=TODAY,
+        signer=SIGNER,
+        level="province",
+        authority=DA_NANG,
+    ).certificates.get()
+
+    upgrade = dossiers.dossier_create(
+        actor=p.producer,
+        product=product,
+        kind="upgrade",
+        changes_since_recognition="Bao bì mới, tem truy xuất",
+    )
+    for actor, to, changes in (
+        (p.producer, Status.SUBMITTED, {}),
+        (p.commune, Status.FORWARDED, {"form03_summary": "Đã cải tiến bao bì."}),
+        (office, Status.ADVISORY, {"round": rnd}),
+    ):
+        upgrade = dossiers.dossier_transition(actor=actor, dossier=upgrade, to=to, **changes)
+    second = through_council(upgrade, [14, 15, 16])
+    assert second.star == 4
+    new = recognition.decision_issue(
+        actor=office,
+        dossiers_with_stars=[(upgrade, 4)],
+        number="6/QĐ-UBND",
+        date=TODAY,
+        signer=SIGNER,
+        level="province",
+        authority=DA_NANG,
+    ).certificates.get()
+    old.refresh_from_db()
+    product.refresh_from_db()
+    assert old.state(TODAY) == "superseded" and old.superseded_by == new
+    assert new.state(TODAY) == "valid" and product.stars == 4
