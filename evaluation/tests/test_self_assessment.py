@@ -198,3 +198,33 @@ class TestCatalogueScreens:
 def test_the_load_command_reports(reference_data, capsys):
     call_command("load_criteria")
     assert "26 unchanged" in capsys.readouterr().out
+
+
+def test_a_new_evidence_upload_returns_to_the_self_assessment(client, personas, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    product = personas.producer_x.products.get()
+    assessment = services.self_assessment_start(actor=None, product=product)
+    client.force_login(personas.producer)
+    back = reverse("evaluation:assessment_edit", args=[assessment.pk])
+    page = client.get(back)
+    assert 'data-testid="upload-evidence"' in page.content.decode()
+    upload = reverse("registry:document_upload", args=[personas.producer_x.pk])
+    response = client.post(
+        f"{upload}?next={back}",
+        {
+            "doc_type": "lab_test",
+            "title": "Phiếu kiểm nghiệm nước mắm",
+            "product": product.pk,
+            "file": SimpleUploadedFile(
+                "kn.pdf",
+                b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n",
+                content_type="application/pdf",
+            ),
+            "next": back,
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == back
+    page = client.get(back)
+    assert "Phiếu kiểm nghiệm nước mắm" in page.content.decode()

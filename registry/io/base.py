@@ -12,6 +12,7 @@ record, carrying the same fields as ``core.audit.record()``.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -105,7 +106,7 @@ def chunks(values: Iterable, size: int = CHUNK):
         yield values[start : start + size]
 
 
-class BaseImporter:
+class BaseImporter(ABC):
     kind: str
     model: type[models.Model]
     sheet_title: str
@@ -139,8 +140,8 @@ class BaseImporter:
         self.communes = self.scope.unit_ids("commune", REGISTRY_EDITORS)
 
     @staticmethod
-    def column_list() -> list[cols.Column]:
-        raise NotImplementedError
+    @abstractmethod
+    def column_list() -> list[cols.Column]: ...
 
     # --- the whole file ------------------------------------------------------------------
 
@@ -295,7 +296,7 @@ class BaseImporter:
             )
         self.write_audit(created, updated)
 
-    def before_create(self, objs: list) -> None:
+    def before_create(self, objs: list) -> None:  # noqa: B027 - an optional hook
         """Hook: values the system assigns to new records (producer codes)."""
 
     def write_audit(self, created: list[RowResult], updated: list[RowResult]) -> None:
@@ -331,11 +332,11 @@ class BaseImporter:
 
     # --- per kind ------------------------------------------------------------------------
 
-    def preload(self, values: list[dict[str, Any]], *, lock: bool) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    def preload(self, values: list[dict[str, Any]], *, lock: bool) -> None: ...
 
-    def check_row(self, row: RowResult, values: dict[str, Any]) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    def check_row(self, row: RowResult, values: dict[str, Any]) -> None: ...
 
-    def check_duplicates(self, rows: list[RowResult]) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    def check_duplicates(self, rows: list[RowResult]) -> None: ...
