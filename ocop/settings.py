@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "submissions",
     "evaluation",
     "recognition",
+    "market",
+    "promotion",
     "dashboard",
     "public",
     "demo",

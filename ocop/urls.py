@@ -13,6 +13,8 @@ urlpatterns = [
     path("evaluation/", include("evaluation.urls")),
     path("dossiers/", include("submissions.urls")),
     path("recognition/", include("recognition.urls")),
+    path("market/", include("market.urls")),
+    path("promotion/", include("promotion.urls")),
     path("core/", include("core.urls")),
     path("admin/", admin.site.urls),
     path("", include("dashboard.urls")),
