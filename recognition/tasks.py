@@ -6,7 +6,7 @@ import datetime as dt
 
 from django_tasks import task
 
-from recognition import services
+from recognition import expiry
 
 
 @task()
@@ -14,6 +14,6 @@ def send_expiry_reminders(today: str | None = None) -> dict[str, int]:
     """Clear the stars of lapsed certificates, then remind producers whose certificate
     entered the re-rating window or expires within 30 days. ``today``: ISO date (tests)."""
     day = dt.date.fromisoformat(today) if today else None
-    lapsed = services.certificates_lapse(today=day)
-    sent = services.expiry_reminders_send(today=day)
+    lapsed = expiry.certificates_lapse(today=day)
+    sent = expiry.expiry_reminders_send(today=day)
     return {"lapsed": lapsed, **sent}
