@@ -23,6 +23,7 @@ from demo.documents import build_documents
 from demo.registry_details import build_registry_details
 from evaluation.services import load_criteria
 from geo.models import AdministrativeUnit, UnitSuccession
+from promotion.demo import build_promotion_demo
 from registry import services as registry_services
 from registry.choices import LegalForm
 from registry.models import Producer, Product, ProductSet
@@ -53,6 +54,7 @@ class DemoReport:
     figures_created: int = 0
     products_detailed: int = 0
     documents_created: int = 0
+    promotion: dict | None = None
     logins: list[tuple[str, str, str]] | None = None
 
 
@@ -221,6 +223,7 @@ def build_demo() -> DemoReport:
     build_registry(rng, report, actor=None)
     build_registry_details(report)
     build_documents(report)
+    report.promotion = build_promotion_demo()
     report.logins = build_users(report)
     return report
 

@@ -1,3 +1,24 @@
+from django.urls import path
+
+from promotion import views
+
 app_name = "promotion"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("events/", views.event_list, name="event_list"),
+    path("events/new/", views.event_create, name="event_create"),
+    path("events/<int:pk>/", views.event_detail, name="event_detail"),
+    path("events/<int:pk>/edit/", views.event_edit, name="event_edit"),
+    path("events/<int:pk>/participants/add/", views.participant_add, name="participant_add"),
+    path(
+        "events/<int:pk>/participants/<int:participation_pk>/remove/",
+        views.participant_remove,
+        name="participant_remove",
+    ),
+    path("participations/", views.participation_list, name="participation_list"),
+    path("contracts/", views.contract_list, name="contract_list"),
+    path("contracts/new/", views.contract_create, name="contract_create"),
+    path("contracts/<int:pk>/", views.contract_detail, name="contract_detail"),
+    path("contracts/<int:pk>/status/", views.contract_transition, name="contract_transition"),
+    path("figures/", views.figures, name="figures"),
+]

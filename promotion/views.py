@@ -1,0 +1,278 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.scoping import CHANGE
+from promotion import exporting, selectors, services
+from promotion.choices import ContractKind, ContractStatus, CounterpartyKind, EventKind, PlaceKind
+from promotion.forms import (
+    ContractForm,
+    EventForm,
+    ParticipationForm,
+    TransitionForm,
+    organising_provinces,
+)
+from promotion.models import Contract, Event, Participation
+
+PAGE_SIZE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _page(request, qs, template, **context):
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        template,
+        {"page": page, "query": query.urlencode(), "params": request.GET, **context},
+    )
+
+
+def _apply_errors(form, exc: ValidationError):
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _export(kind, qs):
+    return FileResponse(
+        exporting.export_xlsx(kind, qs),
+        as_attachment=True,
+        filename=exporting.FILENAMES[kind],
+        content_type=XLSX,
+    )
+
+
+def _years():
+    this = timezone.localdate().year
+    return list(range(this, this - 6, -1))
+
+
+# --- events ------------------------------------------------------------------------------
+
+
+def event_list(request):
+    qs = selectors.event_list(user=request.user, params=request.GET)
+    if request.GET.get("format") == "xlsx":
+        return _export("events", qs)
+    return _page(
+        request,
+        qs,
+        "promotion/event_list.html",
+        kinds=EventKind.choices,
+        place_kinds=PlaceKind.choices,
+        years=_years(),
+        can_create=organising_provinces(request.user).exists(),
+    )
+
+
+def event_detail(request, pk):
+    event = get_object_or_404(
+        Event.objects.restrict(request.user).select_related("province"), pk=pk
+    )
+    can_change = Event.objects.restrict(request.user, CHANGE).filter(pk=pk).exists()
+    participations = (
+        Participation.objects.restrict(request.user)
+        .filter(event=event)
+        .select_related("producer__current_unit")
+        .prefetch_related("products")
+        .order_by("producer__name", "pk")
+    )
+    return render(
+        request,
+        "promotion/event_detail.html",
+        {
+            "event": event,
+            "participations": participations,
+            "contracts": Contract.objects.restrict(request.user)
+            .filter(source_event=event)
+            .select_related("producer"),
+            "can_change": can_change,
+            "participant_form": ParticipationForm(user=request.user, event=event)
+            if can_change
+            else None,
+        },
+    )
+
+
+def event_create(request):
+    if not organising_provinces(request.user).exists():
+        raise PermissionDenied
+    form = EventForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            event = services.event_create(actor=request.user, **form.service_fields())
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Event %(name)s was recorded.") % {"name": event})
+            return redirect("promotion:event_detail", pk=event.pk)
+    return render(request, "promotion/event_form.html", {"form": form})
+
+
+def event_edit(request, pk):
+    event = get_object_or_404(Event.objects.restrict(request.user, CHANGE), pk=pk)
+    form = EventForm(request.POST or None, instance=event, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.event_update(
+                actor=request.user, event=Event.objects.get(pk=pk), **form.service_fields()
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect("promotion:event_detail", pk=pk)
+    return render(request, "promotion/event_form.html", {"form": form, "event": event})
+
+
+def participant_add(request, pk):
+    event = get_object_or_404(Event.objects.restrict(request.user, CHANGE), pk=pk)
+    form = ParticipationForm(request.POST or None, user=request.user, event=event)
+    if request.method == "POST" and form.is_valid():
+        try:
+            participation = services.participation_add(
+                actor=request.user, event=event, **form.service_fields()
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(producer)s takes part in the event.") % {"producer": participation.producer},
+            )
+            return redirect("promotion:event_detail", pk=pk)
+    return render(request, "promotion/participant_form.html", {"form": form, "event": event})
+
+
+@require_POST
+def participant_remove(request, pk, participation_pk):
+    event = get_object_or_404(Event.objects.restrict(request.user, CHANGE), pk=pk)
+    participation = get_object_or_404(event.participations, pk=participation_pk)
+    try:
+        services.participation_remove(actor=request.user, participation=participation)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The participant was removed."))
+    return redirect("promotion:event_detail", pk=pk)
+
+
+def participation_list(request):
+    qs = selectors.participation_list(user=request.user, params=request.GET)
+    if request.GET.get("format") == "xlsx":
+        return _export("participations", qs)
+    return _page(request, qs, "promotion/participation_list.html", years=_years())
+
+
+# --- MOUs and contracts --------------------------------------------------------------------
+
+
+def contract_list(request):
+    qs = selectors.contract_list(user=request.user, params=request.GET)
+    if request.GET.get("format") == "xlsx":
+        return _export("contracts", qs)
+    return _page(
+        request,
+        qs,
+        "promotion/contract_list.html",
+        kinds=ContractKind.choices,
+        statuses=ContractStatus.choices,
+        counterparty_kinds=CounterpartyKind.choices,
+        years=_years(),
+        can_create=ContractForm(user=request.user).fields["producer"].queryset.exists(),
+    )
+
+
+def contract_create(request):
+    initial = {k: v for k, v in request.GET.items() if k in {"producer", "source_event"}}
+    form = ContractForm(request.POST or None, user=request.user, initial=initial)
+    if not form.fields["producer"].queryset.exists():
+        raise PermissionDenied
+    if request.method == "POST" and form.is_valid():
+        try:
+            contract = services.contract_create(actor=request.user, **form.service_fields())
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The MOU or contract was recorded."))
+            return redirect("promotion:contract_detail", pk=contract.pk)
+    return render(request, "promotion/contract_form.html", {"form": form})
+
+
+def contract_detail(request, pk):
+    contract = (
+        Contract.objects.restrict(request.user)
+        .select_related("producer", "source_event")
+        .prefetch_related("products", "documents", "transitions__actor")
+        .filter(pk=pk)
+        .first()
+    )
+    if contract is None:
+        raise Http404
+    can_change = Contract.objects.restrict(request.user, CHANGE).filter(pk=pk).exists()
+    allowed = services.allowed_transitions(contract)
+    return render(
+        request,
+        "promotion/contract_detail.html",
+        {
+            "contract": contract,
+            "can_change": can_change,
+            "transition_form": TransitionForm(allowed=allowed) if can_change and allowed else None,
+        },
+    )
+
+
+@require_POST
+def contract_transition(request, pk):
+    contract = get_object_or_404(Contract.objects.restrict(request.user, CHANGE), pk=pk)
+    form = TransitionForm(request.POST, allowed=services.allowed_transitions(contract))
+    if form.is_valid():
+        try:
+            services.contract_transition(
+                actor=request.user,
+                contract=contract,
+                to=form.cleaned_data["to"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The status was changed."))
+    else:
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+    return redirect("promotion:contract_detail", pk=pk)
+
+
+# --- figures -------------------------------------------------------------------------------
+
+
+def figures(request):
+    provinces = selectors.provinces_for(request.user)
+    try:
+        year = int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        year = timezone.localdate().year
+    province = None
+    wanted = request.GET.get("province")
+    if wanted:
+        province = provinces.filter(pk=wanted).first()
+        if province is None:
+            raise Http404
+    elif provinces.count() == 1:
+        province = provinces.first()
+    result = selectors.figures(user=request.user, year=year, province=province)
+    return render(
+        request,
+        "promotion/figures.html",
+        {"figures": result, "provinces": provinces, "years": _years(), "year": year},
+    )
