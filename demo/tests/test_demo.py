@@ -62,6 +62,11 @@ def test_the_demo_builds_a_realistic_da_nang_and_is_idempotent(
     assert documents.count() == Product.objects.filter(stars__gte=4).count()
     assert documents.expiring().exists() and documents.first().file.read(5) == b"%PDF-"
 
+    # trade promotion: fairs of three years, participants, MOUs and contracts
+    from promotion.models import Contract, Event
+
+    assert Event.objects.count() >= 10 and Contract.objects.count() > 0
+
     # one user per role, each able to sign in; the producer sees its own record
     roles = set()
     for user in User.objects.filter(
