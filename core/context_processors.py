@@ -28,6 +28,7 @@ NAVIGATION = [
     ("evaluation:council_list", _("Councils"), {"provincial_office"}),
     ("recognition:certificate_list", _("Certificates"), OFFICIALS | {"producer"}),
     ("recognition:decision_list", _("Decisions"), {"provincial_office"}),
+    ("market:map", _("Sales points"), OFFICIALS | {"producer"}),
     ("promotion:event_list", _("Trade promotion"), OFFICIALS | {"producer"}),
     (
         "registry:documents_expiring",

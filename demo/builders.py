@@ -20,6 +20,7 @@ from accounts.choices import Role
 from accounts.models import User
 from demo import names
 from demo.documents import build_documents
+from demo.market import build_market_demo
 from demo.registry_details import build_registry_details
 from evaluation.services import load_criteria
 from geo.models import AdministrativeUnit, UnitSuccession
@@ -55,6 +56,7 @@ class DemoReport:
     products_detailed: int = 0
     documents_created: int = 0
     promotion: dict | None = None
+    sales_points: int = 0
     logins: list[tuple[str, str, str]] | None = None
 
 
@@ -224,6 +226,7 @@ def build_demo() -> DemoReport:
     build_registry_details(report)
     build_documents(report)
     report.promotion = build_promotion_demo()
+    report.sales_points = build_market_demo()
     report.logins = build_users(report)
     return report
 

@@ -170,7 +170,11 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     # npm packages (package.json), copied in by collectstatic; never a CDN at run time.
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
 ]
+# Map tiles for the sales-point map: empty = an offline, boundary-free plain background.
+OCOP_MAP_TILES = os.environ.get("OCOP_MAP_TILES", "")
+OCOP_MAP_ATTRIBUTION = os.environ.get("OCOP_MAP_ATTRIBUTION", "")
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 OCOP_MAX_UPLOAD_MB = int(os.environ.get("OCOP_MAX_UPLOAD_MB", "20"))

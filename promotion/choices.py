@@ -1,9 +1,10 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class EventKind(models.TextChoices):
-    FAIR = "fair", _("Fair")
+    FAIR = "fair", pgettext_lazy("event kind", "Fair")
     EXHIBITION = "exhibition", _("Exhibition")
     CONFERENCE = "conference", _("Trade-promotion conference")
     PARTNER_CONFERENCE = "partner_conference", _("OCOP partner conference")

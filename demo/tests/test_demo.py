@@ -67,6 +67,22 @@ def test_the_demo_builds_a_realistic_da_nang_and_is_idempotent(
 
     assert Event.objects.count() >= 10 and Contract.objects.count() > 0
 
+    # sales points across the city, in former Quảng Nam districts too, carrying products
+    import datetime
+
+    from geo.models import AdministrativeUnit
+    from market.models import SalesPoint
+    from market.selectors import coverage
+
+    assert SalesPoint.objects.count() >= 15
+    assert SalesPoint.objects.filter(unit_recorded__province__code="49").count() >= 12
+    assert SalesPoint.objects.filter(carried__isnull=False).distinct().count() >= 15
+    danang = AdministrativeUnit.objects.current().get(level="province", code="48")
+    in_2024 = coverage(danang, on=datetime.date(2024, 12, 31), level="district")
+    quang_nam = [r for r in in_2024.rows if r.unit.province.code == "49"]
+    assert len(quang_nam) == 17
+    assert 0 < len([r for r in quang_nam if r.count == 0]) < 17  # gaps to show, not all
+
     # one user per role, each able to sign in; the producer sees its own record
     roles = set()
     for user in User.objects.filter(

@@ -57,7 +57,7 @@ class TestEventValidation:
     def test_an_end_before_the_start_is_refused_with_a_clear_message(self, personas):
         with pytest.raises(ValidationError) as exc:
             make_event(personas.units, end_date=dt.date(2025, 4, 19))
-        assert "The end date is before the start date." in exc.value.message_dict["end_date"]
+        assert "Ngày kết thúc trước ngày bắt đầu." in exc.value.message_dict["end_date"]
 
     def test_a_one_day_event_is_fine(self, personas):
         event = make_event(personas.units, end_date=dt.date(2025, 4, 20))

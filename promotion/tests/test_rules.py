@@ -99,3 +99,14 @@ class TestEventCounts:
     def test_a_period_cannot_end_before_it_starts(self):
         with pytest.raises(ValueError):
             rules.Period(dt.date(2025, 2, 1), dt.date(2025, 1, 1))
+
+
+def test_a_fair_is_a_hoi_cho_not_a_cooperative_grade():
+    from django.utils import translation
+
+    from promotion.choices import EventKind
+    from registry.choices import CooperativeRating
+
+    with translation.override("vi"):
+        assert str(EventKind.FAIR.label) == "Hội chợ"
+        assert str(CooperativeRating.FAIR.label) == "Khá"

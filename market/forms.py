@@ -1,0 +1,183 @@
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from geo.models import AdministrativeUnit
+from market.choices import SalesPointKind, SalesPointStatus
+from market.models import SalesPoint, SalesPointProduct
+from registry.forms import DATE, CommuneChoiceField, ReasonField, communes_for
+from registry.models import Producer, Product
+
+COORD = {"step": "0.000001", "inputmode": "decimal"}
+
+
+class SalesPointForm(forms.ModelForm):
+    commune = CommuneChoiceField(
+        label=_("Commune"),
+        queryset=AdministrativeUnit.objects.none(),
+        help_text=_("Today's commune (xã, phường, đặc khu) of the address."),
+    )
+
+    class Meta:
+        model = SalesPoint
+        fields = [
+            "kind",
+            "name",
+            "operator",
+            "operator_name",
+            "address",
+            "latitude",
+            "longitude",
+            "opened_on",
+            "status",
+            "opening_hours",
+            "contact_name",
+            "phone",
+            "email",
+            "recognised_by_province",
+            "recognition_number",
+            "recognition_date",
+            "note",
+        ]
+        widgets = {
+            "opened_on": DATE,
+            "recognition_date": DATE,
+            "latitude": forms.NumberInput(attrs={**COORD, "data-testid": "latitude"}),
+            "longitude": forms.NumberInput(attrs={**COORD, "data-testid": "longitude"}),
+            "note": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    field_order = ["kind", "name", "operator", "operator_name", "address", "commune"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].queryset = communes_for(user)
+        self.fields["operator"].queryset = Producer.objects.restrict(user).order_by("name")
+        # closing goes through its own form, with a date and the products it stops
+        self.fields["status"].choices = [
+            c for c in SalesPointStatus.choices if c[0] != SalesPointStatus.CLOSED
+        ]
+        if self.instance.pk:
+            self.fields["commune"].initial = self.instance.current_unit_id
+            if self.instance.status == SalesPointStatus.CLOSED:
+                self.fields["status"].disabled = True
+                self.fields["status"].choices = SalesPointStatus.choices
+        for name in ("kind", "name", "commune", "opened_on"):
+            self.fields[name].widget.attrs["data-testid"] = f"point-{name}"
+
+    def service_fields(self) -> dict:
+        data = {
+            name: self.cleaned_data[name]
+            for name in self.Meta.fields
+            if not self.fields[name].disabled
+        }
+        commune = self.cleaned_data["commune"]
+        if not self.instance.pk or commune.pk != self.instance.current_unit_id:
+            data["unit_recorded"] = commune
+            data["current_unit"] = commune
+        return data
+
+
+def products_for(user):
+    """Products a point may carry: every OCOP-recognised product, and those the user manages."""
+    return (
+        Product.objects.filter(
+            Q(stars__isnull=False) | Q(pk__in=Product.objects.restrict(user).values("pk"))
+        )
+        .select_related("producer")
+        .order_by("name", "pk")
+    )
+
+
+class ProductChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        stars = f" ({obj.stars}★)" if obj.stars else ""
+        return f"{obj.name}{stars} — {obj.producer.name}"
+
+
+class CarryProductForm(forms.ModelForm):
+    product = ProductChoiceField(label=_("Product"), queryset=Product.objects.none())
+
+    class Meta:
+        model = SalesPointProduct
+        fields = ["product", "valid_from", "valid_to"]
+        widgets = {
+            "valid_from": forms.DateInput(
+                attrs={"type": "date", "data-testid": "carry-from"}, format="%Y-%m-%d"
+            ),
+            "valid_to": forms.DateInput(
+                attrs={"type": "date", "data-testid": "carry-to"}, format="%Y-%m-%d"
+            ),
+        }
+
+    def __init__(self, *args, user, point, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.sales_point = point
+        self.fields["product"].queryset = products_for(user)
+        self.fields["product"].widget.attrs["data-testid"] = "carry-product"
+
+
+class StopCarryingForm(forms.Form):
+    last_day = forms.DateField(label=_("Last day carried"), widget=DATE)
+    reason = ReasonField()
+
+
+class ClosePointForm(forms.Form):
+    closed_on = forms.DateField(label=_("Closing date"), widget=DATE)
+    reason = ReasonField(required=True)
+
+
+class MapFilterForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        required=False,
+        choices=[("", _("All kinds"))] + list(SalesPointKind.choices),
+    )
+    product = ProductChoiceField(
+        label=_("Product"),
+        required=False,
+        queryset=Product.objects.none(),
+        empty_label=_("All products"),
+    )
+    q = forms.CharField(label=_("Name"), required=False, max_length=100)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = products_for(user)
+        self.fields["kind"].widget.attrs["data-testid"] = "filter-kind"
+        self.fields["product"].widget.attrs["data-testid"] = "filter-product"
+
+
+class CoverageForm(forms.Form):
+    province = forms.ModelChoiceField(
+        label=_("Province"), queryset=AdministrativeUnit.objects.none(), required=False
+    )
+    on = forms.DateField(
+        label=_("On"),
+        required=False,
+        widget=DATE,
+        help_text=_("A date before 1 July 2025 shows the districts of that time."),
+    )
+    level = forms.ChoiceField(
+        label=_("Level (before 1 July 2025)"),
+        required=False,
+        choices=[("", _("Districts")), ("commune", _("Communes"))],
+    )
+
+    def __init__(self, *args, provinces, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["province"].queryset = provinces
+        self.fields["on"].widget.attrs["data-testid"] = "coverage-on"
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Excel file (.xlsx)"))
+    confirm = forms.BooleanField(
+        label=_("Write the rows (otherwise only check them)"), required=False
+    )
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        if not f.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(_("Upload an Excel workbook (.xlsx)."))
+        return f
