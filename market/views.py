@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.forms import apply_validation_error
 from core.scoping import CHANGE
 from geo.models import AdministrativeUnit
 from market import importing, selectors, services
@@ -33,14 +34,9 @@ PAGE_SIZE = 50
 
 
 def _apply_errors(form, exc: ValidationError):
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for field, errors in exc.message_dict.items():
-        target = field if field in form.fields else None
-        if field in {"unit_recorded", "current_unit"} and "commune" in form.fields:
-            target = "commune"
-        form.add_error(target, errors)
+    apply_validation_error(
+        form, exc, aliases={"unit_recorded": "commune", "current_unit": "commune"}
+    )
 
 
 def _can_create(user) -> bool:

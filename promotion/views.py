@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.forms import apply_validation_error
 from core.scoping import CHANGE
 from promotion import exporting, selectors, services
 from promotion.choices import ContractKind, ContractStatus, CounterpartyKind, EventKind, PlaceKind
@@ -32,14 +33,6 @@ def _page(request, qs, template, **context):
         template,
         {"page": page, "query": query.urlencode(), "params": request.GET, **context},
     )
-
-
-def _apply_errors(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _export(kind, qs):
@@ -111,7 +104,7 @@ def event_create(request):
         try:
             event = services.event_create(actor=request.user, **form.service_fields())
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Event %(name)s was recorded.") % {"name": event})
             return redirect("promotion:event_detail", pk=event.pk)
@@ -127,7 +120,7 @@ def event_edit(request, pk):
                 actor=request.user, event=Event.objects.get(pk=pk), **form.service_fields()
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("The changes were saved."))
             return redirect("promotion:event_detail", pk=pk)
@@ -143,7 +136,7 @@ def participant_add(request, pk):
                 actor=request.user, event=event, **form.service_fields()
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(
                 request,
@@ -201,7 +194,7 @@ def contract_create(request):
         try:
             contract = services.contract_create(actor=request.user, **form.service_fields())
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("The MOU or contract was recorded."))
             return redirect("promotion:contract_detail", pk=contract.pk)

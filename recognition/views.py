@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.forms import apply_validation_error
 from core.pdf import pdf_response
 from recognition import documents, reports, selectors, services
 from recognition.choices import (
@@ -26,14 +27,6 @@ from recognition.forms import (
 )
 
 PAGE_SIZE = 50
-
-
-def _apply_errors(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _can_record(user) -> bool:
@@ -124,7 +117,7 @@ def decision_create(request):
                     authority=form.cleaned_data["authority"],
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_validation_error(form, exc)
             else:
                 messages.success(
                     request,
@@ -309,7 +302,7 @@ def revocation_propose(request, pk):
                 actor=request.user, certificate=certificate, **form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(
                 request,
@@ -370,7 +363,7 @@ def revocation_decide(request, pk):
                 authority=form.cleaned_data["authority"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(
                 request,
@@ -391,7 +384,7 @@ def revocation_dismiss(request, pk):
                 actor=request.user, proposal=proposal, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("The revocation proposal was dismissed."))
             return redirect("recognition:revocation_detail", pk=proposal.pk)

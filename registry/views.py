@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.forms import apply_validation_error
 from core.scoping import CHANGE
 from registry import selectors, services
 from registry.forms import (
@@ -29,11 +30,6 @@ def _list(request, filterset, template):
     return render(
         request, template, {"filter": filterset, "page": page, "query": query.urlencode()}
     )
-
-
-def _apply_errors(form, exc: ValidationError):
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _errors_as_messages(request, form) -> None:
@@ -91,7 +87,7 @@ def producer_create(request):
         try:
             producer = services.producer_create(actor=request.user, **form.service_fields())
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Producer %(name)s was registered.") % {"name": producer})
             return redirect("registry:producer_detail", pk=producer.pk)
@@ -115,7 +111,7 @@ def producer_edit(request, pk):
                 actor=request.user, producer=Producer.objects.get(pk=pk), reason=reason, **fields
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("The changes were saved."))
             return redirect("registry:producer_detail", pk=pk)
@@ -186,7 +182,7 @@ def product_create(request):
         try:
             product = services.product_create(actor=request.user, **form.service_fields())
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Product %(name)s was registered.") % {"name": product})
             return redirect("registry:product_detail", pk=product.pk)
@@ -206,7 +202,7 @@ def product_edit(request, pk):
                 **form.service_fields(),
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("The changes were saved."))
             return redirect("registry:product_detail", pk=pk)
