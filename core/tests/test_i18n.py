@@ -86,3 +86,12 @@ def test_pages_are_vietnamese_by_default_and_english_on_request(client):
     response = client.get(reverse("accounts:login"))
     body = response.content.decode()
     assert "Sign in" in body and "Đăng nhập" not in body
+
+
+@pytest.mark.django_db
+def test_a_request_in_english_does_not_leave_the_thread_in_english(client):
+    from django.utils import translation
+
+    client.cookies["django_language"] = "en"
+    client.get(reverse("accounts:login"))
+    assert translation.get_language() == "vi"
