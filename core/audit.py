@@ -102,3 +102,25 @@ def record(
     )
     event.save()
     return event
+
+
+def record_changes(
+    *,
+    actor,
+    action: str,
+    target: models.Model,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    reason: str = "",
+    unit=None,
+) -> AuditEvent | None:
+    """Audit an update: only the fields that changed, and nothing when nothing changed.
+
+    ``before`` and ``after`` are snapshots (``snapshot()``) taken around the change.
+    """
+    old, new = diff(before, after)
+    if not new:
+        return None
+    return record(
+        actor=actor, action=action, target=target, before=old, after=new, reason=reason, unit=unit
+    )

@@ -56,16 +56,14 @@ def sales_point_update(*, actor, point: SalesPoint, reason: str = "", **fields) 
     point.full_clean()
     _check_carried_within_opening(point)
     point.save()
-    old, new = audit.diff(before, audit.snapshot(point, _AUDITED))
-    if new:
-        audit.record(
-            actor=actor,
-            action="ocop.sales_point.updated",
-            target=point,
-            before=old,
-            after=new,
-            reason=reason,
-        )
+    audit.record_changes(
+        actor=actor,
+        action="ocop.sales_point.updated",
+        target=point,
+        before=before,
+        after=audit.snapshot(point, _AUDITED),
+        reason=reason,
+    )
     return point
 
 

@@ -45,16 +45,14 @@ def event_update(*, actor, event: Event, reason: str = "", **fields) -> Event:
         setattr(event, name, value)
     event.full_clean()
     event.save()
-    old, new = audit.diff(before, audit.snapshot(event))
-    if new:
-        audit.record(
-            actor=actor,
-            action="ocop.event.updated",
-            target=event,
-            before=old,
-            after=new,
-            reason=reason,
-        )
+    audit.record_changes(
+        actor=actor,
+        action="ocop.event.updated",
+        target=event,
+        before=before,
+        after=audit.snapshot(event),
+        reason=reason,
+    )
     return event
 
 
@@ -215,16 +213,14 @@ def contract_update(
         "products": _ids(contract.products.all()),
         "documents": _ids(contract.documents.all()),
     }
-    old, new = audit.diff(before, after)
-    if new:
-        audit.record(
-            actor=actor,
-            action="ocop.contract.updated",
-            target=contract,
-            before=old,
-            after=new,
-            reason=reason,
-        )
+    audit.record_changes(
+        actor=actor,
+        action="ocop.contract.updated",
+        target=contract,
+        before=before,
+        after=after,
+        reason=reason,
+    )
     return contract
 
 

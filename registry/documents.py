@@ -443,16 +443,14 @@ def document_update(*, actor, document: Document, reason: str = "", **fields) ->
         setattr(document, name, value)
     document.full_clean()
     document.save()
-    old, new = audit.diff(before, audit.snapshot(document, watched))
-    if new:
-        audit.record(
-            actor=actor,
-            action="ocop.document.updated",
-            target=document,
-            before=old,
-            after=new,
-            reason=reason,
-        )
+    audit.record_changes(
+        actor=actor,
+        action="ocop.document.updated",
+        target=document,
+        before=before,
+        after=audit.snapshot(document, watched),
+        reason=reason,
+    )
     return document
 
 

@@ -64,16 +64,14 @@ def producer_update(*, actor, producer: Producer, reason: str = "", **fields) ->
         _set_current_unit(producer)
     producer.full_clean()
     producer.save()
-    old, new = audit.diff(before, audit.snapshot(producer))
-    if new:
-        audit.record(
-            actor=actor,
-            action="ocop.producer.updated",
-            target=producer,
-            before=old,
-            after=new,
-            reason=reason,
-        )
+    audit.record_changes(
+        actor=actor,
+        action="ocop.producer.updated",
+        target=producer,
+        before=before,
+        after=audit.snapshot(producer),
+        reason=reason,
+    )
     return producer
 
 
@@ -95,16 +93,14 @@ def product_update(*, actor, product: Product, reason: str = "", **fields) -> Pr
         setattr(product, name, value)
     product.full_clean()
     product.save()
-    old, new = audit.diff(before, audit.snapshot(product))
-    if new:
-        audit.record(
-            actor=actor,
-            action="ocop.product.updated",
-            target=product,
-            before=old,
-            after=new,
-            reason=reason,
-        )
+    audit.record_changes(
+        actor=actor,
+        action="ocop.product.updated",
+        target=product,
+        before=before,
+        after=audit.snapshot(product),
+        reason=reason,
+    )
     return product
 
 

@@ -147,3 +147,30 @@ def test_the_audit_log_is_append_only(personas):
 def test_snapshots_are_json_ready():
     data = audit._jsonable({"d": datetime.date(2026, 5, 22), "s": {1}})
     assert data == {"d": "2026-05-22", "s": [1]}
+
+
+def test_record_changes_keeps_only_what_changed_and_skips_no_op_updates(personas):
+    producer = personas.producer_x
+    before = audit.snapshot(producer)
+    with transaction.atomic():
+        assert (
+            audit.record_changes(
+                actor=None,
+                action="ocop.producer.updated",
+                target=producer,
+                before=before,
+                after=audit.snapshot(producer),
+            )
+            is None
+        )
+        producer.phone = "0905123456"
+        event = audit.record_changes(
+            actor=None,
+            action="ocop.producer.updated",
+            target=producer,
+            before=before,
+            after=audit.snapshot(producer),
+            reason="Số mới",
+        )
+    assert event.before == {"phone": ""} and event.after == {"phone": "0905123456"}
+    assert event.reason == "Số mới"
