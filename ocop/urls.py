@@ -15,7 +15,13 @@ urlpatterns = [
     path("recognition/", include("recognition.urls")),
     path("market/", include("market.urls")),
     path("promotion/", include("promotion.urls")),
+    path("trace/", include("trace.urls")),
+    path("programme/", include("programme.urls")),
+    path("outreach/", include("outreach.urls")),
+    path("inspection/", include("inspection.urls")),
+    path("plans/", include("plans.urls")),
     path("core/", include("core.urls")),
     path("admin/", admin.site.urls),
+    path("", include("public.urls")),
     path("", include("dashboard.urls")),
 ]

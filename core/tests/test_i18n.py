@@ -15,12 +15,17 @@ SOURCE_DIRS = [
     "demo",
     "evaluation",
     "geo",
+    "inspection",
     "ocop",
+    "outreach",
+    "plans",
+    "programme",
     "public",
     "recognition",
     "registry",
     "submissions",
     "templates",
+    "trace",
 ]
 
 

@@ -1,0 +1,1 @@
+"""Ideas, business plans and support funding."""
