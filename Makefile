@@ -59,10 +59,10 @@ lint: install
 	$(PY) manage.py check
 
 ## messages: refresh the .po catalogues after changing user-facing strings, then translate
+## (Vietnamese texts for new strings: JSON files in locale/vi/pending/, see scripts/translate.py)
 messages: install
-	$(PY) manage.py makemessages -l vi -l en --no-obsolete --ignore=.venv --ignore=node_modules --ignore=var
-	msgen locale/en/LC_MESSAGES/django.po -o locale/en/LC_MESSAGES/django.po  # English = msgid
-	$(PY) manage.py compilemessages --ignore=.venv -v0
+	mkdir -p var && flock var/messages.lock sh -c '$(PY) manage.py makemessages -l vi -l en --no-obsolete --ignore=.venv --ignore=node_modules --ignore=var && msgen locale/en/LC_MESSAGES/django.po -o locale/en/LC_MESSAGES/django.po'
+	$(PY) scripts/translate.py $(wildcard locale/vi/pending/*.json)
 	@msgfmt --statistics -o /dev/null locale/vi/LC_MESSAGES/django.po
 
 ## bench: the benchmark scripts (PostgreSQL; see bench/README.md) — they print their figures
