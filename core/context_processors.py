@@ -61,3 +61,10 @@ def navigation(request):
 
     unread = Notice.objects.filter(user=user, read_at__isnull=True).count()
     return {"nav_items": items, "unread_notices": unread}
+
+
+def public_domain(request):
+    """The official public domain, shown on every public page so that look-alikes stand out."""
+    from django.conf import settings
+
+    return {"public_domain": settings.OCOP_PUBLIC_DOMAIN}
