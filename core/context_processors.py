@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.scoping import scope_of
 
@@ -14,53 +15,81 @@ OFFICIALS = {
     "inspector",
 }
 
+# Menu groups: (group label or None for a top-level link, [(url name, label, roles or None)]).
+# A group with one visible entry shows as a plain link.
 NAVIGATION = [
-    ("dashboard:home", _("Dashboard"), None),
-    ("registry:producer_list", _("Producers"), OFFICIALS | {"producer"}),
-    ("registry:product_list", _("Products"), OFFICIALS | {"producer"}),
+    (None, [("dashboard:home", _("Dashboard"), None)]),
     (
-        "evaluation:assessment_list",
-        _("Self-assessment"),
-        {"producer", "commune_officer", "provincial_office"},
+        pgettext_lazy("menu", "Producers & products"),
+        [
+            ("registry:producer_list", _("Producers"), OFFICIALS | {"producer"}),
+            ("registry:product_list", _("Products"), OFFICIALS | {"producer"}),
+            (
+                "registry:documents_expiring",
+                _("Expiring documents"),
+                {"provincial_office", "commune_officer", "inspector"},
+            ),
+        ],
     ),
-    ("submissions:dossier_list", _("Dossiers"), OFFICIALS | {"producer"}),
-    ("evaluation:my_scoring", _("Score dossiers"), {"council_member", "advisory_member"}),
-    ("evaluation:council_list", _("Councils"), {"provincial_office"}),
-    ("recognition:certificate_list", _("Certificates"), OFFICIALS | {"producer"}),
-    ("recognition:decision_list", _("Decisions"), {"provincial_office"}),
-    ("market:map", _("Sales points"), OFFICIALS | {"producer"}),
-    ("promotion:event_list", _("Trade promotion"), OFFICIALS | {"producer"}),
     (
-        "registry:documents_expiring",
-        _("Expiring documents"),
-        {"provincial_office", "commune_officer", "inspector"},
+        pgettext_lazy("menu", "Evaluation"),
+        [
+            (
+                "evaluation:assessment_list",
+                _("Self-assessment"),
+                {"producer", "commune_officer", "provincial_office"},
+            ),
+            ("submissions:dossier_list", _("Dossiers"), OFFICIALS | {"producer"}),
+            ("evaluation:my_scoring", _("Score dossiers"), {"council_member", "advisory_member"}),
+            ("evaluation:council_list", _("Councils"), {"provincial_office"}),
+            ("evaluation:catalogue", _("Criteria"), OFFICIALS),
+        ],
     ),
-    ("evaluation:catalogue", _("Criteria"), OFFICIALS),
-    ("accounts:user_list", _("Users"), {"admin"}),
+    (
+        pgettext_lazy("menu", "Recognition"),
+        [
+            ("recognition:certificate_list", _("Certificates"), OFFICIALS | {"producer"}),
+            ("recognition:decision_list", _("Decisions"), {"provincial_office"}),
+        ],
+    ),
+    (
+        pgettext_lazy("menu", "Market"),
+        [
+            ("market:map", _("Sales points"), OFFICIALS | {"producer"}),
+            ("promotion:event_list", _("Trade promotion"), OFFICIALS | {"producer"}),
+        ],
+    ),
+    (None, [("accounts:user_list", _("Users"), {"admin"})]),
 ]
+
+
+def _visible(entries, roles, is_admin, path):
+    for url_name, label, allowed in entries:
+        if allowed is None or roles & allowed or is_admin:
+            url = reverse(url_name)
+            active = path.startswith(url) and (url != "/" or path == "/")
+            yield {"url": url, "label": label, "active": active}
 
 
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": []}
+        return {"nav_items": [], "nav_groups": []}
     scope = scope_of(user)
     roles = set(scope.roles) | ({"admin"} if scope.is_admin else set())
-    items = []
-    for url_name, label, allowed in NAVIGATION:
-        if allowed is None or roles & allowed or scope.is_admin:
-            url = reverse(url_name)
-            items.append(
-                {
-                    "url": url,
-                    "label": label,
-                    "active": request.path.startswith(url) and (url != "/" or request.path == "/"),
-                }
-            )
+    groups, items = [], []
+    for group_label, entries in NAVIGATION:
+        visible = list(_visible(entries, roles, scope.is_admin, request.path))
+        items.extend(visible)
+        if len(visible) == 1:
+            groups.append({"label": None, "items": visible})
+        elif visible:
+            active = any(i["active"] for i in visible)
+            groups.append({"label": group_label, "items": visible, "active": active})
     from core.models import Notice
 
     unread = Notice.objects.filter(user=user, read_at__isnull=True).count()
-    return {"nav_items": items, "unread_notices": unread}
+    return {"nav_items": items, "nav_groups": groups, "unread_notices": unread}
 
 
 def public_domain(request):
