@@ -38,7 +38,7 @@ def fill(po: polib.POFile, table: dict) -> int:
             changed += 1
         if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
-            entry.previous_msgid = entry.previous_msgctxt = None
+            entry.previous_msgid = entry.previous_msgctxt = entry.previous_msgid_plural = None
     return changed
 
 
