@@ -59,6 +59,29 @@ NAVIGATION = [
             ("promotion:event_list", _("Trade promotion"), OFFICIALS | {"producer"}),
         ],
     ),
+    (
+        pgettext_lazy("menu", "Programme"),
+        [
+            ("programme:idea_list", _("Product ideas"), OFFICIALS | {"producer"}),
+            ("programme:plan_list", _("Business plans"), OFFICIALS | {"producer"}),
+            (
+                "programme:support_needs",
+                _("Support needs"),
+                {"provincial_office", "commune_officer"},
+            ),
+            ("outreach:course_list", _("Training courses"), OFFICIALS | {"producer"}),
+            (
+                "outreach:activity_list",
+                _("Communication log"),
+                {"provincial_office", "commune_officer"},
+            ),
+            (
+                "outreach:coverage",
+                _("Training and outreach coverage"),
+                {"provincial_office", "commune_officer"},
+            ),
+        ],
+    ),
     (None, [("accounts:user_list", _("Users"), {"admin"})]),
 ]
 

@@ -24,6 +24,8 @@ from demo.market import build_market_demo
 from demo.registry_details import build_registry_details
 from evaluation.services import load_criteria
 from geo.models import AdministrativeUnit, UnitSuccession
+from outreach.demo import build_outreach_demo
+from programme.demo import build_programme_demo
 from promotion.demo import build_promotion_demo
 from registry import services as registry_services
 from registry.choices import LegalForm
@@ -58,6 +60,8 @@ class DemoReport:
     promotion: dict | None = None
     sales_points: int = 0
     logins: list[tuple[str, str, str]] | None = None
+    programme: dict | None = None
+    outreach: dict | None = None
 
 
 def _person(rng: random.Random) -> str:
@@ -228,6 +232,8 @@ def build_demo() -> DemoReport:
     report.promotion = build_promotion_demo()
     report.sales_points = build_market_demo()
     report.logins = build_users(report)
+    report.programme = build_programme_demo()
+    report.outreach = build_outreach_demo()
     return report
 
 

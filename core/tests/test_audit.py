@@ -174,3 +174,13 @@ def test_record_changes_keeps_only_what_changed_and_skips_no_op_updates(personas
         )
     assert event.before == {"phone": ""} and event.after == {"phone": "0905123456"}
     assert event.reason == "Số mới"
+
+
+def test_a_snapshot_takes_an_empty_file_field_as_none():
+    from django.db.models.fields.files import FieldFile
+
+    from core import audit
+    from registry.models import ProductImage
+
+    empty = FieldFile(ProductImage(), ProductImage._meta.get_field("image"), None)
+    assert audit._jsonable(empty) is None

@@ -10,7 +10,12 @@ from pathlib import Path
 
 from django.conf import settings
 
-APPS = ["accounts", "core", "evaluation", "geo", "recognition", "registry", "submissions"]
+# Every app of the project (those with their folder at the project root).
+APPS = [
+    name
+    for name in settings.INSTALLED_APPS
+    if "." not in name and (Path(settings.BASE_DIR) / name / "apps.py").exists()
+]
 
 
 def _unguarded():

@@ -1,0 +1,149 @@
+"""Excel exports of the training and communication lists and of the coverage tables."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import translation
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+CHUNK = 2000
+_HEADER_FONT = Font(bold=True, color="FFFFFF")
+_HEADER_FILL = PatternFill("solid", fgColor="B91C1C")
+
+Column = tuple[str, int, Callable[[Any], Any]]  # header, width, getter
+
+
+def _yes(value: bool) -> str:
+    return "Có" if value else "Không"
+
+
+def _percent(share) -> Any:
+    return float(share.percent) if share.percent is not None else "—"
+
+
+COURSE_COLUMNS: list[Column] = [
+    ("Mã", 8, lambda c: c.pk),
+    ("Tên lớp tập huấn", 40, lambda c: c.title),
+    ("Chủ đề", 30, lambda c: c.get_topic_display()),
+    ("Đối tượng", 30, lambda c: "; ".join(str(a) for a in c.audience_labels)),
+    ("Từ ngày", 12, lambda c: c.start_date),
+    ("Đến ngày", 12, lambda c: c.end_date),
+    ("Địa điểm", 30, lambda c: c.place),
+    ("Đơn vị tổ chức", 26, lambda c: c.unit.full_name),
+    ("Cơ quan tổ chức", 30, lambda c: c.organiser),
+    ("Giảng viên", 26, lambda c: c.trainer),
+    ("Kinh phí (đồng)", 16, lambda c: c.budget),
+    ("Số người trong danh sách", 12, lambda c: c.listed),
+    ("Số người tham dự", 12, lambda c: c.present),
+    ("Ghi chú", 30, lambda c: c.notes),
+]
+
+ATTENDANCE_COLUMNS: list[Column] = [
+    ("Lớp tập huấn", 36, lambda a: a.course.title),
+    ("Đến ngày", 12, lambda a: a.course.end_date),
+    ("Loại học viên", 16, lambda a: "Cán bộ" if a.user_id else "Chủ thể"),
+    ("Tên đăng nhập", 16, lambda a: a.user.username if a.user_id else ""),
+    ("Mã chủ thể", 14, lambda a: a.producer.code if a.producer_id else ""),
+    ("Tên chủ thể", 30, lambda a: a.producer.name if a.producer_id else ""),
+    ("Họ và tên", 28, lambda a: a.attendee_name),
+    ("Chức vụ", 20, lambda a: a.position),
+    ("Có tham dự", 10, lambda a: _yes(a.attended)),
+    ("Số chứng chỉ", 16, lambda a: a.certificate_number),
+]
+
+ACTIVITY_COLUMNS: list[Column] = [
+    ("Mã", 8, lambda a: a.pk),
+    ("Ngày", 12, lambda a: a.date),
+    ("Hình thức", 26, lambda a: a.get_kind_display()),
+    ("Tiêu đề, nội dung", 44, lambda a: a.title),
+    ("Đơn vị thực hiện", 26, lambda a: a.unit.full_name),
+    ("Đối tượng", 30, lambda a: "; ".join(a.audience_labels)),
+    ("Số người được tiếp cận", 14, lambda a: a.reached),
+    ("Số chủ thể được tiếp cận", 14, lambda a: a.producer_count),
+    ("Đường dẫn", 30, lambda a: a.link),
+    ("Ghi chú", 30, lambda a: a.notes),
+]
+
+COVERAGE_COLUMNS: list[Column] = [
+    ("Đơn vị", 34, lambda r: ("Cấp tỉnh: " if r.level_only else "") + r.unit.full_name),
+    ("Cán bộ đã tập huấn", 12, lambda r: r.officials.numerator),
+    ("Tổng số cán bộ", 12, lambda r: r.officials.denominator),
+    ("Tỷ lệ cán bộ được tập huấn (%)", 14, lambda r: _percent(r.officials)),
+    ("Chủ thể đã tập huấn", 12, lambda r: r.producers_trained.numerator),
+    ("Tổng số chủ thể", 12, lambda r: r.producers_trained.denominator),
+    ("Tỷ lệ chủ thể được tập huấn (%)", 14, lambda r: _percent(r.producers_trained)),
+    ("Chủ thể được tuyên truyền", 12, lambda r: r.producers_informed.numerator),
+    ("Tỷ lệ chủ thể được tuyên truyền (%)", 14, lambda r: _percent(r.producers_informed)),
+]
+
+PEOPLE_COLUMNS: list[Column] = [
+    ("Họ và tên, tên chủ thể", 36, lambda p: p[0]),
+    ("Tên đăng nhập / mã chủ thể", 20, lambda p: p[1]),
+    ("Đã được bao phủ", 14, lambda p: _yes(p[2])),
+]
+
+SHEETS = {
+    "courses": ("Lớp tập huấn", COURSE_COLUMNS, "lop-tap-huan-ocop.xlsx"),
+    "attendance": ("Học viên", ATTENDANCE_COLUMNS, "hoc-vien-tap-huan-ocop.xlsx"),
+    "activities": ("Tuyên truyền", ACTIVITY_COLUMNS, "hoat-dong-tuyen-truyen-ocop.xlsx"),
+    "coverage": ("Tỷ lệ bao phủ", COVERAGE_COLUMNS, "ty-le-tap-huan-tuyen-truyen.xlsx"),
+    "people": ("Danh sách", PEOPLE_COLUMNS, "danh-sach-bao-phu.xlsx"),
+}
+
+
+def _cell(sheet, value: Any):
+    """Strings stay strings (never a formula); dates get a Vietnamese date format."""
+    if isinstance(value, str):
+        if not value:
+            return None
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        return cell
+    if hasattr(value, "year"):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "DD/MM/YYYY"
+        return cell
+    return value
+
+
+def write_xlsx(title: str, columns: list[Column], objects: Iterable, fileobj) -> None:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title[:31])
+    for index, (_header, width, _get) in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    header = []
+    for text, _width, _get in columns:
+        cell = WriteOnlyCell(sheet, value=text)
+        cell.font = _HEADER_FONT
+        cell.fill = _HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        header.append(cell)
+    sheet.append(header)
+    with translation.override(settings.LANGUAGE_CODE):  # choice labels in Vietnamese
+        for obj in objects:
+            sheet.append([_cell(sheet, get(obj)) for _h, _w, get in columns])
+    workbook.save(fileobj)
+
+
+def export_xlsx(kind: str, objects: QuerySet | Iterable):
+    """A temporary file holding the workbook of ``kind``, positioned at its start."""
+    title, columns, _filename = SHEETS[kind]
+    if isinstance(objects, QuerySet):
+        objects = objects.iterator(chunk_size=CHUNK)
+    fileobj = tempfile.TemporaryFile()  # noqa: SIM115 - the response closes it
+    write_xlsx(title, columns, objects, fileobj)
+    fileobj.seek(0)
+    return fileobj
+
+
+def filename(kind: str) -> str:
+    return SHEETS[kind][2]

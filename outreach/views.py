@@ -1,0 +1,378 @@
+import tempfile
+from pathlib import Path
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.forms import apply_validation_error
+from core.scoping import CHANGE
+from outreach import exporting, importing, selectors, services
+from outreach.choices import ActivityKind, Audience, Topic
+from outreach.forms import (
+    ActivityForm,
+    AttendanceEditForm,
+    CourseForm,
+    ImportForm,
+    RepresentativeForm,
+    TickForm,
+)
+from outreach.models import Attendance, CommunicationActivity, Course
+
+PAGE_SIZE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _page(request, qs, template, **context):
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        template,
+        {"page": page, "query": query.urlencode(), "params": request.GET, **context},
+    )
+
+
+def _export(kind, objects):
+    return FileResponse(
+        exporting.export_xlsx(kind, objects),
+        as_attachment=True,
+        filename=exporting.filename(kind),
+        content_type=XLSX,
+    )
+
+
+def _years():
+    this = timezone.localdate().year
+    return list(range(this, this - 6, -1))
+
+
+def _year(request) -> int:
+    try:
+        return int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        return timezone.localdate().year
+
+
+def _can_record(user) -> bool:
+    return selectors.organising_units(user).exists()
+
+
+# --- courses -------------------------------------------------------------------------------
+
+
+def course_list(request):
+    qs = selectors.course_list(user=request.user, params=request.GET)
+    if request.GET.get("format") == "xlsx":
+        return _export("courses", qs)
+    return _page(
+        request,
+        qs,
+        "outreach/course_list.html",
+        topics=Topic.choices,
+        audiences=Audience.choices,
+        years=_years(),
+        can_create=_can_record(request.user),
+    )
+
+
+def course_create(request):
+    if not _can_record(request.user):
+        raise PermissionDenied
+    form = CourseForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            course = services.course_create(actor=request.user, **form.service_fields())
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The course %(title)s was recorded.") % {"title": course})
+            return redirect("outreach:course_detail", pk=course.pk)
+    return render(request, "outreach/course_form.html", {"form": form})
+
+
+def course_edit(request, pk):
+    course = get_object_or_404(Course.objects.restrict(request.user, CHANGE), pk=pk)
+    form = CourseForm(request.POST or None, instance=course, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.course_update(
+                actor=request.user, course=Course.objects.get(pk=pk), **form.service_fields()
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect("outreach:course_detail", pk=pk)
+    return render(request, "outreach/course_form.html", {"form": form, "course": course})
+
+
+def course_detail(request, pk):
+    course = get_object_or_404(Course.objects.restrict(request.user).select_related("unit"), pk=pk)
+    can_change = Course.objects.restrict(request.user, CHANGE).filter(pk=pk).exists()
+    attendances = (
+        Attendance.objects.restrict(request.user)
+        .filter(course=course)
+        .select_related("user", "producer__current_unit")
+        .order_by("producer__name", "user__full_name", "person_name", "pk")
+    )
+    context = {"course": course, "attendances": attendances, "can_change": can_change}
+    if can_change:
+        context["tick_form"] = TickForm(course=course)
+        context["representative_form"] = (
+            RepresentativeForm(course=course) if course.for_producers else None
+        )
+    return render(request, "outreach/course_detail.html", context)
+
+
+def _changeable_course(request, pk) -> Course:
+    return get_object_or_404(
+        Course.objects.restrict(request.user, CHANGE).select_related("unit"), pk=pk
+    )
+
+
+@require_POST
+def attendance_tick(request, pk):
+    course = _changeable_course(request, pk)
+    form = TickForm(request.POST, course=course)
+    if form.is_valid():
+        try:
+            added = services.attendance_add_many(
+                actor=request.user,
+                course=course,
+                officials=form.cleaned_data["officials"],
+                producers=form.cleaned_data["producers"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("%(n)d people were added to the list.") % {"n": len(added)})
+    else:
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+    return redirect("outreach:course_detail", pk=pk)
+
+
+def attendance_add(request, pk):
+    course = _changeable_course(request, pk)
+    if not course.for_producers:
+        raise Http404
+    form = RepresentativeForm(request.POST or None, course=course)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.attendance_add(actor=request.user, course=course, **form.service_fields())
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The person was added to the list."))
+            return redirect("outreach:course_detail", pk=pk)
+    return render(request, "outreach/representative_form.html", {"form": form, "course": course})
+
+
+def attendance_edit(request, pk, attendance_pk):
+    course = _changeable_course(request, pk)
+    attendance = get_object_or_404(course.attendances.select_related("user"), pk=attendance_pk)
+    form = AttendanceEditForm(request.POST or None, instance=attendance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.attendance_update(
+                actor=request.user,
+                attendance=Attendance.objects.get(pk=attendance_pk),
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect("outreach:course_detail", pk=pk)
+    return render(
+        request,
+        "outreach/attendance_form.html",
+        {"form": form, "course": course, "attendance": attendance},
+    )
+
+
+@require_POST
+def attendance_remove(request, pk, attendance_pk):
+    course = _changeable_course(request, pk)
+    attendance = get_object_or_404(course.attendances, pk=attendance_pk)
+    services.attendance_remove(actor=request.user, attendance=attendance)
+    messages.success(request, _("The person was removed from the list."))
+    return redirect("outreach:course_detail", pk=pk)
+
+
+def attendance_import(request, pk):
+    course = _changeable_course(request, pk)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        with tempfile.NamedTemporaryFile(suffix=".xlsx") as tmp:
+            for chunk in form.cleaned_data["file"].chunks():
+                tmp.write(chunk)
+            tmp.flush()
+            report = importing.import_attendance(
+                Path(tmp.name),
+                actor=request.user,
+                course=course,
+                confirm=form.cleaned_data["confirm"],
+            )
+        if report.written:
+            messages.success(
+                request, _("%(n)d people were added to the list.") % {"n": len(report.rows)}
+            )
+            return redirect("outreach:course_detail", pk=pk)
+    return render(
+        request,
+        "outreach/attendance_import.html",
+        {"form": form, "report": report, "course": course, "headers": importing.COLUMNS},
+    )
+
+
+def attendance_list(request):
+    qs = selectors.attendance_list(user=request.user, params=request.GET)
+    if request.GET.get("format") == "xlsx":
+        return _export("attendance", qs)
+    return _page(request, qs, "outreach/attendance_list.html", years=_years())
+
+
+# --- coverage ------------------------------------------------------------------------------
+
+
+def coverage(request):
+    units = selectors.coverage_units(request.user)
+    wanted = request.GET.get("unit")
+    if wanted:
+        unit = units.filter(pk=wanted).first()
+        if unit is None:
+            raise Http404
+    else:
+        unit = units.order_by("-level", "name").first()  # a province before its communes
+        if unit is None:
+            raise PermissionDenied
+    year = _year(request)
+    table = selectors.coverage_table(unit=unit, year=year)
+    if request.GET.get("format") == "xlsx":
+        return _export("coverage", [*table.rows, table.total])
+    province = unit if unit.level == "province" else unit.province
+    return render(
+        request,
+        "outreach/coverage.html",
+        {
+            "table": table,
+            "year": year,
+            "years": _years(),
+            "provinces": units.filter(level="province").order_by("name"),
+            "communes": units.filter(level="commune", province=province).order_by("name"),
+        },
+    )
+
+
+def coverage_people(request, measure):
+    if measure not in selectors.MEASURES:
+        raise Http404
+    unit = selectors.coverage_units(request.user).filter(pk=request.GET.get("unit") or 0).first()
+    if unit is None:
+        raise Http404
+    year = _year(request)
+    level_only = request.GET.get("level") == "1"
+    result = selectors.MEASURES[measure](unit, year, include_communes=not level_only)
+    if measure == "officials":
+        covered = result.covered.order_by("full_name", "username")
+        missing = result.not_covered.order_by("full_name", "username")
+    else:
+        covered = result.covered.select_related("current_unit").order_by("name")
+        missing = result.not_covered.select_related("current_unit").order_by("name")
+    if request.GET.get("format") == "xlsx":
+        rows = [(str(p), getattr(p, "code", "") or p.get_username(), True) for p in covered]
+        rows += [(str(p), getattr(p, "code", "") or p.get_username(), False) for p in missing]
+        return _export("people", rows)
+    return render(
+        request,
+        "outreach/coverage_people.html",
+        {
+            "unit": unit,
+            "year": year,
+            "measure": measure,
+            "result": result,
+            "covered": covered,
+            "missing": missing,
+            "level_only": level_only,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+# --- communication log ---------------------------------------------------------------------
+
+
+def activity_list(request):
+    qs = selectors.activity_list(user=request.user, params=request.GET)
+    if request.GET.get("format") == "xlsx":
+        return _export("activities", qs)
+    return _page(
+        request,
+        qs,
+        "outreach/activity_list.html",
+        kinds=ActivityKind.choices,
+        years=_years(),
+        can_create=_can_record(request.user),
+    )
+
+
+def activity_detail(request, pk):
+    activity = get_object_or_404(
+        CommunicationActivity.objects.restrict(request.user).select_related("unit"), pk=pk
+    )
+    can_change = CommunicationActivity.objects.restrict(request.user, CHANGE).filter(pk=pk).exists()
+    return render(
+        request,
+        "outreach/activity_detail.html",
+        {
+            "activity": activity,
+            "producers": activity.producers_reached.select_related("current_unit").order_by("name"),
+            "can_change": can_change,
+        },
+    )
+
+
+def activity_create(request):
+    if not _can_record(request.user):
+        raise PermissionDenied
+    form = ActivityForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity = services.activity_create(actor=request.user, **form.service_fields())
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The activity was recorded."))
+            return redirect("outreach:activity_detail", pk=activity.pk)
+    return render(request, "outreach/activity_form.html", {"form": form})
+
+
+def activity_edit(request, pk):
+    activity = get_object_or_404(
+        CommunicationActivity.objects.restrict(request.user, CHANGE), pk=pk
+    )
+    form = ActivityForm(
+        request.POST or None, request.FILES or None, instance=activity, user=request.user
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.activity_update(
+                actor=request.user,
+                activity=CommunicationActivity.objects.get(pk=pk),
+                **form.service_fields(),
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect("outreach:activity_detail", pk=pk)
+    return render(request, "outreach/activity_form.html", {"form": form, "activity": activity})

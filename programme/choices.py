@@ -1,0 +1,104 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class SupportKind(models.TextChoices):
+    """What a support content pays for (the contents named by the provincial decisions)."""
+
+    TRAINING = "training", _("Training and capacity building")
+    EQUIPMENT = "equipment", _("Machinery and equipment")
+    PACKAGING = "packaging", _("Packaging and label design")
+    QUALITY_DECLARATION = "quality_declaration", _("Quality standard declaration")
+    LAB_TEST = "lab_test", _("Laboratory tests (food safety)")
+    TRADEMARK = "trademark", _("Trademark registration")
+    TRACEABILITY = "traceability", _("Traceability stamps")
+    BARCODE = "barcode", _("Barcodes")
+    PRODUCT_STORY = "product_story", _("Product story")
+    TRADE_PROMOTION = "trade_promotion", _("Trade promotion")
+    CERTIFICATION = "certification", _("Quality management and certification (VietGAP, HACCP…)")
+    ORGANISATION = "organisation", _("Founding or consolidating the economic organisation")
+    OTHER = "other", _("Other")
+
+
+class BudgetSource(models.TextChoices):
+    CENTRAL = "central", _("Central budget")
+    PROVINCIAL = "provincial", _("Provincial budget")
+    LOCAL = "local", _("District or commune budget")
+    NEW_RURAL = "new_rural", _("Integrated programmes (new rural development…)")
+    CREDIT = "credit", _("Preferential credit")
+    OWN = "own", _("Producer's own funds")
+    OTHER = "other", _("Other lawful sources")
+
+
+class IdeaStatus(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    ACCEPTED = "accepted", _("Accepted")
+    RETURNED = "returned", _("Returned")
+    WITHDRAWN = "withdrawn", pgettext_lazy("idea", "Withdrawn")
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted for appraisal")
+    APPRAISED = "appraised", _("Appraised")
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned for correction")
+    COMPLETED = "completed", _("Implementation completed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class AppraisalOpinion(models.TextChoices):
+    AGREE = "agree", _("Agree: propose approval")
+    AGREE_WITH_CHANGES = "agree_with_changes", _("Agree with adjustments")
+    DISAGREE = "disagree", _("Do not agree")
+
+
+# The explicit state machines: status -> {next status: roles allowed to move it}.
+# "producer" means a member of the idea's or plan's producer; officials act in their scope.
+OFFICIALS = frozenset({"commune_officer", "provincial_office"})
+LOCAL = frozenset({"producer", "commune_officer"})
+
+IDEA_TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
+    IdeaStatus.REGISTERED: {
+        IdeaStatus.ACCEPTED: OFFICIALS,
+        IdeaStatus.RETURNED: OFFICIALS,
+        IdeaStatus.WITHDRAWN: LOCAL,
+    },
+    IdeaStatus.RETURNED: {
+        IdeaStatus.REGISTERED: LOCAL,
+        IdeaStatus.WITHDRAWN: LOCAL,
+    },
+    IdeaStatus.ACCEPTED: {},
+    IdeaStatus.WITHDRAWN: {},
+}
+IDEA_REASON_REQUIRED = frozenset({IdeaStatus.RETURNED, IdeaStatus.WITHDRAWN})
+
+PLAN_TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
+    PlanStatus.DRAFT: {
+        PlanStatus.SUBMITTED: LOCAL,
+        PlanStatus.CANCELLED: LOCAL,
+    },
+    PlanStatus.SUBMITTED: {
+        PlanStatus.APPRAISED: OFFICIALS,
+        PlanStatus.RETURNED: OFFICIALS,
+    },
+    PlanStatus.APPRAISED: {
+        PlanStatus.APPROVED: frozenset({"provincial_office"}),
+        PlanStatus.RETURNED: frozenset({"provincial_office"}),
+    },
+    PlanStatus.RETURNED: {
+        PlanStatus.SUBMITTED: LOCAL,
+        PlanStatus.CANCELLED: LOCAL,
+    },
+    PlanStatus.APPROVED: {PlanStatus.COMPLETED: OFFICIALS},
+    PlanStatus.COMPLETED: {},
+    PlanStatus.CANCELLED: {},
+}
+PLAN_REASON_REQUIRED = frozenset({PlanStatus.RETURNED, PlanStatus.CANCELLED})
+# A plan and its support lines can be changed only while the producer holds it.
+PLAN_EDITABLE = frozenset({PlanStatus.DRAFT, PlanStatus.RETURNED})
+# Plans whose support needs are aggregated (appraised or further on).
+PLAN_COUNTED = frozenset({PlanStatus.APPRAISED, PlanStatus.APPROVED, PlanStatus.COMPLETED})
+# Plans that may receive allocations and disbursements.
+PLAN_FUNDABLE = frozenset({PlanStatus.APPROVED, PlanStatus.COMPLETED})

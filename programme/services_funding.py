@@ -1,0 +1,163 @@
+"""Writes for support funding: decisions and contents, allocations, disbursements."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+
+from core import audit
+from programme import rules
+from programme.choices import PLAN_FUNDABLE
+from programme.models import (
+    Disbursement,
+    SupportAllocation,
+    SupportContent,
+    SupportDecision,
+    SupportLine,
+)
+
+
+def _money(value: Decimal) -> str:
+    return rules.format_vnd(value)
+
+
+@transaction.atomic
+def support_decision_create(*, actor, **fields) -> SupportDecision:
+    decision = SupportDecision(**fields)
+    decision.full_clean()
+    decision.save()
+    audit.record(
+        actor=actor,
+        action="ocop.support_decision.created",
+        target=decision,
+        after=audit.snapshot(decision),
+    )
+    return decision
+
+
+@transaction.atomic
+def support_decision_update(
+    *, actor, decision: SupportDecision, reason: str = "", **fields
+) -> SupportDecision:
+    before = audit.snapshot(decision)
+    for name, value in fields.items():
+        if name == "province":
+            raise ValueError("province cannot be changed here")
+        setattr(decision, name, value)
+    decision.full_clean()
+    decision.save()
+    audit.record_changes(
+        actor=actor,
+        action="ocop.support_decision.updated",
+        target=decision,
+        before=before,
+        after=audit.snapshot(decision),
+        reason=reason,
+    )
+    return decision
+
+
+@transaction.atomic
+def support_content_create(*, actor, decision: SupportDecision, **fields) -> SupportContent:
+    content = SupportContent(decision=decision, **fields)
+    content.full_clean()
+    content.save()
+    audit.record(
+        actor=actor,
+        action="ocop.support_decision.content_added",
+        target=decision,
+        after=audit.snapshot(content),
+    )
+    return content
+
+
+@transaction.atomic
+def support_content_update(
+    *, actor, content: SupportContent, reason: str = "", **fields
+) -> SupportContent:
+    before = audit.snapshot(content)
+    for name, value in fields.items():
+        if name == "decision":
+            raise ValueError("decision cannot be changed here")
+        setattr(content, name, value)
+    content.full_clean()
+    content.save()
+    audit.record_changes(
+        actor=actor,
+        action="ocop.support_decision.content_updated",
+        target=content.decision,
+        before=before,
+        after=audit.snapshot(content),
+        reason=reason,
+    )
+    return content
+
+
+@transaction.atomic
+def allocation_create(*, actor, line: SupportLine, **fields) -> SupportAllocation:
+    """Allocate funds to a support line of an approved plan (never more than requested)."""
+    line = SupportLine.objects.select_for_update().select_related("plan", "content").get(pk=line.pk)
+    if line.plan.status not in PLAN_FUNDABLE:
+        raise ValidationError(_("Funds are allocated to approved plans only."))
+    allocation = SupportAllocation(line=line, **fields)
+    allocation.full_clean()
+    allocated = line.allocations.aggregate(s=Sum("amount"))["s"] or Decimal(0)
+    room = rules.remaining(ceiling=line.amount, used=[allocated])
+    if allocation.amount > room:
+        raise ValidationError(
+            {
+                "amount": _(
+                    "Only %(room)s VND of the %(requested)s VND requested for this content "
+                    "remain to allocate."
+                )
+                % {"room": _money(room), "requested": _money(line.amount)}
+            }
+        )
+    allocation.save()
+    audit.record(
+        actor=actor,
+        action="ocop.business_plan.allocated",
+        target=line.plan,
+        after=audit.snapshot(allocation),
+    )
+    return allocation
+
+
+@transaction.atomic
+def disbursement_create(*, actor, allocation: SupportAllocation, **fields) -> Disbursement:
+    """Pay out of an allocation; the total paid can never exceed the amount allocated."""
+    allocation = (
+        SupportAllocation.objects.select_for_update()
+        .select_related("line__plan")
+        .get(pk=allocation.pk)
+    )
+    payment = Disbursement(allocation=allocation, **fields)
+    payment.full_clean()
+    paid = allocation.disbursements.aggregate(s=Sum("amount"))["s"] or Decimal(0)
+    room = rules.remaining(ceiling=allocation.amount, used=[paid])
+    if payment.amount > room:
+        raise ValidationError(
+            {
+                "amount": _(
+                    "This payment (%(amount)s VND) exceeds what remains of the allocation: "
+                    "%(room)s VND of %(allocated)s VND."
+                )
+                % {
+                    "amount": _money(payment.amount),
+                    "room": _money(room),
+                    "allocated": _money(allocation.amount),
+                }
+            }
+        )
+    payment.save()
+    audit.record(
+        actor=actor,
+        action="ocop.business_plan.disbursed",
+        target=allocation.line.plan,
+        after=audit.snapshot(payment),
+    )
+    return payment

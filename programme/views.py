@@ -1,0 +1,362 @@
+"""Screens for product ideas and business plans."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.choices import Role
+from core.forms import apply_validation_error
+from core.scoping import CHANGE
+from programme import exporting, selectors, services
+from programme.choices import PLAN_EDITABLE, IdeaStatus, PlanStatus
+from programme.forms import (
+    IdeaEditForm,
+    IdeaForm,
+    IdeaTransitionForm,
+    PlanForm,
+    PlanTransitionForm,
+    ProgressForm,
+    SupportLineForm,
+)
+from programme.models import (
+    BusinessPlan,
+    Disbursement,
+    ProductIdea,
+    SupportAllocation,
+    SupportLine,
+)
+
+PAGE_SIZE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def page_of(request, qs, template, **context):
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        template,
+        {"page": page, "query": query.urlencode(), "params": request.GET, **context},
+    )
+
+
+def export(kind, qs):
+    return FileResponse(
+        exporting.export_list(kind, qs),
+        as_attachment=True,
+        filename=exporting.FILENAMES[kind],
+        content_type=XLSX,
+    )
+
+
+def years():
+    this = timezone.localdate().year
+    return list(range(this + 1, this - 6, -1))
+
+
+def _flash_errors(request, exc: ValidationError):
+    messages.error(request, " ".join(exc.messages))
+
+
+# --- ideas ------------------------------------------------------------------------------
+
+
+def idea_list(request):
+    qs = selectors.idea_list(user=request.user, params=request.GET)
+    if request.GET.get("format") == "xlsx":
+        return export("ideas", qs)
+    return page_of(
+        request,
+        qs,
+        "programme/idea_list.html",
+        statuses=IdeaStatus.choices,
+        years=years(),
+        can_create=IdeaForm(user=request.user).fields["producer"].queryset.exists(),
+    )
+
+
+def idea_create(request):
+    initial = {"year": timezone.localdate().year, **request.GET.dict()}
+    form = IdeaForm(request.POST or None, user=request.user, initial=initial)
+    if not form.fields["producer"].queryset.exists():
+        raise PermissionDenied
+    if request.method == "POST" and form.is_valid():
+        try:
+            idea = services.idea_register(actor=request.user, **form.service_fields())
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The product idea was registered."))
+            return redirect("programme:idea_detail", pk=idea.pk)
+    return render(request, "programme/idea_form.html", {"form": form})
+
+
+def idea_detail(request, pk):
+    idea = get_object_or_404(
+        ProductIdea.objects.restrict(request.user)
+        .select_related("producer", "unit", "product_set", "existing_product", "plan")
+        .prefetch_related("transitions__actor"),
+        pk=pk,
+    )
+    can_change = ProductIdea.objects.restrict(request.user, CHANGE).filter(pk=pk).exists()
+    allowed = services.allowed_idea_moves(request.user, idea)
+    plan = getattr(idea, "plan", None)
+    return render(
+        request,
+        "programme/idea_detail.html",
+        {
+            "idea": idea,
+            "plan": plan,
+            "can_edit": can_change and idea.status in {IdeaStatus.REGISTERED, IdeaStatus.RETURNED},
+            "can_plan": can_change and idea.status == IdeaStatus.ACCEPTED and plan is None,
+            "transition_form": IdeaTransitionForm(allowed=allowed) if allowed else None,
+        },
+    )
+
+
+def idea_edit(request, pk):
+    idea = get_object_or_404(ProductIdea.objects.restrict(request.user, CHANGE), pk=pk)
+    form = IdeaEditForm(request.POST or None, instance=idea, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.idea_update(
+                actor=request.user, idea=ProductIdea.objects.get(pk=pk), **form.service_fields()
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect("programme:idea_detail", pk=pk)
+    return render(request, "programme/idea_form.html", {"form": form, "idea": idea})
+
+
+@require_POST
+def idea_transition(request, pk):
+    idea = get_object_or_404(ProductIdea.objects.restrict(request.user), pk=pk)
+    form = IdeaTransitionForm(request.POST, allowed=services.allowed_idea_moves(request.user, idea))
+    if form.is_valid():
+        try:
+            services.idea_transition(
+                actor=request.user,
+                idea=idea,
+                to=form.cleaned_data["to"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            _flash_errors(request, exc)
+        else:
+            messages.success(request, _("The status was changed."))
+    else:
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+    return redirect("programme:idea_detail", pk=pk)
+
+
+# --- business plans ---------------------------------------------------------------------
+
+
+def plan_list(request):
+    qs = selectors.plan_list(user=request.user, params=request.GET)
+    if request.GET.get("format") == "xlsx":
+        return export("plans", qs)
+    return page_of(
+        request, qs, "programme/plan_list.html", statuses=PlanStatus.choices, years=years()
+    )
+
+
+def plan_create(request, idea_pk):
+    idea = get_object_or_404(ProductIdea.objects.restrict(request.user, CHANGE), pk=idea_pk)
+    form = PlanForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.plan_create(actor=request.user, idea=idea, **form.service_fields())
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The business plan was started; add the support lines."))
+            return redirect("programme:plan_detail", pk=plan.pk)
+    return render(request, "programme/plan_form.html", {"form": form, "idea": idea})
+
+
+def _plan_contents(request, plan):
+    return selectors.contents_for(user=request.user, province=plan.unit.province, year=plan.year)
+
+
+def plan_detail(request, pk):
+    plan = get_object_or_404(
+        BusinessPlan.objects.restrict(request.user)
+        .select_related("idea__product_set", "producer", "unit__province", "product", "dossier")
+        .prefetch_related(
+            "transitions__actor",
+            "progress__author",
+            Prefetch(
+                "lines",
+                SupportLine.objects.select_related("content__decision").prefetch_related(
+                    Prefetch(
+                        "allocations",
+                        SupportAllocation.objects.order_by("decided_on", "pk").prefetch_related(
+                            Prefetch("disbursements", Disbursement.objects.order_by("paid_on"))
+                        ),
+                    )
+                ),
+            ),
+        ),
+        pk=pk,
+    )
+    can_change = BusinessPlan.objects.restrict(request.user, CHANGE).filter(pk=pk).exists()
+    editable = can_change and plan.status in PLAN_EDITABLE
+    can_fund = plan.status in {PlanStatus.APPROVED, PlanStatus.COMPLETED} and services.acts_as(
+        request.user, plan.unit, Role.PROVINCIAL_OFFICE
+    )
+    allowed = services.allowed_plan_moves(request.user, plan)
+    lines = list(plan.lines.all())
+    totals = {
+        "requested": sum((line.amount for line in lines), 0),
+        "allocated": sum((a.amount for line in lines for a in line.allocations.all()), 0),
+        "disbursed": sum(
+            (
+                d.amount
+                for line in lines
+                for a in line.allocations.all()
+                for d in a.disbursements.all()
+            ),
+            0,
+        ),
+    }
+    totals["room"] = plan.total_budget - plan.own_contribution
+    return render(
+        request,
+        "programme/plan_detail.html",
+        {
+            "plan": plan,
+            "idea": plan.idea,
+            "lines": lines,
+            "totals": totals,
+            "editable": editable,
+            "can_fund": can_fund,
+            "can_progress": can_change and plan.status == PlanStatus.APPROVED,
+            "can_dossier": can_change
+            and plan.status in {PlanStatus.APPROVED, PlanStatus.COMPLETED}
+            and plan.dossier_id is None,
+            "line_form": SupportLineForm(contents=_plan_contents(request, plan))
+            if editable
+            else None,
+            "progress_form": ProgressForm(initial={"date": timezone.localdate()}),
+            "transition_form": PlanTransitionForm(allowed=allowed) if allowed else None,
+        },
+    )
+
+
+def _changeable_plan(request, pk):
+    return get_object_or_404(
+        BusinessPlan.objects.restrict(request.user, CHANGE).select_related("unit"), pk=pk
+    )
+
+
+def plan_edit(request, pk):
+    plan = _changeable_plan(request, pk)
+    if plan.status not in PLAN_EDITABLE:
+        raise PermissionDenied
+    form = PlanForm(request.POST or None, instance=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_update(
+                actor=request.user, plan=BusinessPlan.objects.get(pk=pk), **form.service_fields()
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect("programme:plan_detail", pk=pk)
+    return render(
+        request, "programme/plan_form.html", {"form": form, "plan": plan, "idea": plan.idea}
+    )
+
+
+@require_POST
+def plan_transition(request, pk):
+    plan = get_object_or_404(BusinessPlan.objects.restrict(request.user), pk=pk)
+    form = PlanTransitionForm(request.POST, allowed=services.allowed_plan_moves(request.user, plan))
+    if form.is_valid():
+        try:
+            services.plan_transition(
+                actor=request.user,
+                plan=plan,
+                to=form.cleaned_data["to"],
+                reason=form.cleaned_data["reason"],
+                **form.appraisal(),
+            )
+        except ValidationError as exc:
+            _flash_errors(request, exc)
+        else:
+            messages.success(request, _("The status was changed."))
+    else:
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+    return redirect("programme:plan_detail", pk=pk)
+
+
+@require_POST
+def line_add(request, pk):
+    plan = _changeable_plan(request, pk)
+    form = SupportLineForm(request.POST, contents=_plan_contents(request, plan))
+    if form.is_valid():
+        try:
+            services.support_line_add(actor=request.user, plan=plan, **form.service_fields())
+        except ValidationError as exc:
+            _flash_errors(request, exc)
+        else:
+            messages.success(request, _("The support line was added."))
+    else:
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+    return redirect("programme:plan_detail", pk=pk)
+
+
+@require_POST
+def line_remove(request, pk, line_pk):
+    plan = _changeable_plan(request, pk)
+    line = get_object_or_404(plan.lines, pk=line_pk)
+    try:
+        services.support_line_remove(actor=request.user, line=line)
+    except ValidationError as exc:
+        _flash_errors(request, exc)
+    else:
+        messages.success(request, _("The support line was removed."))
+    return redirect("programme:plan_detail", pk=pk)
+
+
+@require_POST
+def progress_add(request, pk):
+    plan = _changeable_plan(request, pk)
+    form = ProgressForm(request.POST)
+    if form.is_valid():
+        try:
+            services.progress_record(actor=request.user, plan=plan, **form.service_fields())
+        except ValidationError as exc:
+            _flash_errors(request, exc)
+        else:
+            messages.success(request, _("The progress was recorded."))
+    else:
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+    return redirect("programme:plan_detail", pk=pk)
+
+
+@require_POST
+def plan_dossier(request, pk):
+    plan = _changeable_plan(request, pk)
+    try:
+        dossier = services.plan_to_dossier(actor=request.user, plan=plan)
+    except ValidationError as exc:
+        _flash_errors(request, exc)
+        return redirect("programme:plan_detail", pk=pk)
+    messages.success(request, _("The evaluation dossier was started from the plan."))
+    return redirect("submissions:dossier_detail", pk=dossier.pk)
