@@ -50,6 +50,12 @@ def _tasks_run_immediately(settings):
 
 
 @pytest.fixture(autouse=True)
+def _scans_written_at_once(settings):
+    """The scan log writes each verification at once (in production it buffers)."""
+    settings.OCOP_SCANLOG_SYNC = True
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings, request):
     """argon2 is slow by design; tests use MD5 unless they check hashing itself."""
     if "real_password_hashing" not in request.keywords:

@@ -50,6 +50,12 @@ NAVIGATION = [
         [
             ("recognition:certificate_list", _("Certificates"), OFFICIALS | {"producer"}),
             ("recognition:decision_list", _("Decisions"), {"provincial_office"}),
+            ("trace:batch_list", _("Traceability stamps"), OFFICIALS | {"producer"}),
+            (
+                "trace:anomalies",
+                _("Scan anomalies"),
+                {"provincial_office", "inspector"},
+            ),
         ],
     ),
     (
@@ -80,6 +86,17 @@ NAVIGATION = [
                 _("Training and outreach coverage"),
                 {"provincial_office", "commune_officer"},
             ),
+        ],
+    ),
+    (
+        pgettext_lazy("menu", "Plans"),
+        [
+            (
+                "plans:plan_list",
+                _("Plans and targets"),
+                {"provincial_office", "commune_officer", "council_member"},
+            ),
+            ("plans:statistics", _("Statistics"), {"provincial_office", "commune_officer"}),
         ],
     ),
     (None, [("accounts:user_list", _("Users"), {"admin"})]),

@@ -19,12 +19,14 @@ from accounts import services as account_services
 from accounts.choices import Role
 from accounts.models import User
 from demo import names
+from demo.certificates import build_demo_certificates
 from demo.documents import build_documents
 from demo.market import build_market_demo
 from demo.registry_details import build_registry_details
 from evaluation.services import load_criteria
 from geo.models import AdministrativeUnit, UnitSuccession
 from outreach.demo import build_outreach_demo
+from plans.demo import build_plans_demo
 from programme.demo import build_programme_demo
 from promotion.demo import build_promotion_demo
 from registry import services as registry_services
@@ -62,6 +64,8 @@ class DemoReport:
     logins: list[tuple[str, str, str]] | None = None
     programme: dict | None = None
     outreach: dict | None = None
+    plans: object | None = None
+    certificates: dict | None = None
 
 
 def _person(rng: random.Random) -> str:
@@ -231,6 +235,8 @@ def build_demo() -> DemoReport:
     build_documents(report)
     report.promotion = build_promotion_demo()
     report.sales_points = build_market_demo()
+    report.plans = build_plans_demo()
+    report.certificates = build_demo_certificates()
     report.logins = build_users(report)
     report.programme = build_programme_demo()
     report.outreach = build_outreach_demo()

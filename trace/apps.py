@@ -5,3 +5,20 @@ from django.utils.translation import gettext_lazy as _
 class TraceConfig(AppConfig):
     name = "trace"
     verbose_name = _("Traceability stamps")
+
+    def ready(self):
+        from core.audit import register_actions
+
+        register_actions(
+            {
+                "ocop.stamp_batch.requested": _("Stamp batch requested"),
+                "ocop.stamp_batch.approved": _("Stamp batch approved"),
+                "ocop.stamp_batch.rejected": _("Stamp batch rejected"),
+                "ocop.stamp_batch.issuing": _("Stamps being issued"),
+                "ocop.stamp_batch.issued": _("Stamps issued"),
+                "ocop.stamp_batch.withdrawn": _("Stamp batch withdrawn"),
+                "ocop.stamp.withdrawn": _("Stamp withdrawn"),
+                "ocop.fake_report.created": _("Suspected fake reported"),
+                "ocop.fake_report.handled": _("Report of a suspected fake handled"),
+            }
+        )

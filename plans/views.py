@@ -1,0 +1,251 @@
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.forms import apply_validation_error
+from core.pdf import pdf_response, render_pdf
+from core.scoping import CHANGE
+from plans import charts, reports, rules, selectors, services, snapshots
+from plans.forms import PlanForm, TargetForm, planning_provinces
+from plans.models import Plan, Target
+
+PAGE_SIZE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _plan(request, pk, action="view"):
+    qs = Plan.objects.restrict(request.user, action).select_related("province", "unit")
+    return get_object_or_404(qs, pk=pk)
+
+
+def _can_change(request, plan) -> bool:
+    return Plan.objects.restrict(request.user, CHANGE).filter(pk=plan.pk).exists()
+
+
+def _day(request, plan) -> datetime.date:
+    try:
+        day = datetime.date.fromisoformat(request.GET.get("on", ""))
+    except ValueError:
+        day = timezone.localdate()
+    return max(plan.period_start, min(day, plan.period_end))
+
+
+def plan_list(request):
+    plans = (
+        selectors.plans_for(request.user)
+        .annotate(target_count=Count("targets"))
+        .order_by("-year", "-date", "-pk")
+    )
+    page = Paginator(plans, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "plans/plan_list.html",
+        {"page": page, "can_create": planning_provinces(request.user).exists()},
+    )
+
+
+def plan_create(request):
+    if not planning_provinces(request.user).exists():
+        raise PermissionDenied
+    form = PlanForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.plan_create(actor=request.user, **form.service_fields())
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Plan recorded. Now add its targets."))
+            return redirect("plans:plan_detail", plan.pk)
+    return render(request, "plans/plan_form.html", {"form": form})
+
+
+def plan_edit(request, pk):
+    plan = _plan(request, pk, CHANGE)
+    form = PlanForm(request.POST or None, instance=plan, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_update(actor=request.user, plan=plan, **form.service_fields())
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Plan saved."))
+            return redirect("plans:plan_detail", plan.pk)
+    return render(request, "plans/plan_form.html", {"form": form, "plan": plan})
+
+
+def plan_detail(request, pk):
+    """The plan's dashboard: targets with actual, % achieved, light, trend and projection."""
+    plan = _plan(request, pk)
+    board = selectors.dashboard(plan, request.user)
+    can_change = _can_change(request, plan)
+    form = TargetForm(plan=plan) if can_change else None
+    for row in board.rows:
+        row.chart = charts.trend_svg(row, plan)
+        row.target_text = reports.target_text(row.target, row.is_percent)
+    return render(
+        request,
+        "plans/plan_detail.html",
+        {
+            "plan": plan,
+            "board": board,
+            "can_change": can_change,
+            "form": form,
+            "quarters": [1, 2, 3, 4],
+            "quarter": rules.quarter_of(min(timezone.localdate(), plan.period_end)),
+        },
+    )
+
+
+def target_create(request, pk):
+    plan = _plan(request, pk, CHANGE)
+    form = TargetForm(request.POST or None, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.target_create(actor=request.user, plan=plan, **form.service_fields())
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Target added."))
+            if "another" in request.POST:
+                return redirect("plans:target_create", plan.pk)
+            return redirect("plans:plan_detail", plan.pk)
+    return render(request, "plans/target_form.html", {"form": form, "plan": plan})
+
+
+def target_edit(request, pk, target_pk):
+    plan = _plan(request, pk, CHANGE)
+    target = get_object_or_404(plan.targets, pk=target_pk)
+    form = TargetForm(request.POST or None, instance=target, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.target_update(actor=request.user, target=target, **form.service_fields())
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Target saved."))
+            return redirect("plans:plan_detail", plan.pk)
+    return render(request, "plans/target_form.html", {"form": form, "plan": plan, "target": target})
+
+
+@require_POST
+def target_delete(request, pk, target_pk):
+    plan = _plan(request, pk, CHANGE)
+    target = get_object_or_404(plan.targets, pk=target_pk)
+    services.target_delete(actor=request.user, target=target)
+    messages.success(request, _("Target removed."))
+    return redirect("plans:plan_detail", plan.pk)
+
+
+@require_POST
+def plan_refresh(request, pk):
+    plan = _plan(request, pk, CHANGE)
+    snapshots.plan_refresh(plan)
+    messages.success(request, _("Figures recomputed."))
+    return redirect("plans:plan_detail", plan.pk)
+
+
+def _target(request, pk, target_pk) -> tuple[Plan, Target]:
+    plan = _plan(request, pk)
+    return plan, get_object_or_404(Target.objects.filter(plan=plan), pk=target_pk)
+
+
+def target_records(request, pk, target_pk):
+    """Drill-down: exactly the records behind a figure, within the user's scope."""
+    plan, target = _target(request, pk, target_pk)
+    day = _day(request, plan)
+    unit = None
+    if request.GET.get("unit"):
+        from geo.models import AdministrativeUnit
+
+        unit = get_object_or_404(AdministrativeUnit, pk=request.GET["unit"])
+    part = "population" if request.GET.get("part") == "population" else "records"
+    try:
+        indicator, result, qs = selectors.drilldown(
+            plan, target, request.user, on=day, unit=unit, part=part
+        )
+    except KeyError:
+        raise Http404 from None
+    if qs is None:
+        raise Http404
+    kind = qs.model._meta.label_lower
+    qs = qs.select_related(*RELATED.get(kind, ())).order_by(*ORDER.get(kind, ("pk",)))
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "plans/target_records.html",
+        {
+            "plan": plan,
+            "target": target,
+            "indicator": indicator,
+            "result": result,
+            "part": part,
+            "day": day,
+            "unit": unit,
+            "kind": kind,
+            "page": page,
+            "query": query.urlencode(),
+        },
+    )
+
+
+RELATED = {
+    "registry.product": ("producer__current_unit", "producer__unit_recorded", "product_set"),
+    "registry.producer": ("current_unit", "unit_recorded"),
+    "recognition.certificate": ("product__producer__current_unit",),
+    "market.salespoint": ("current_unit", "unit_recorded"),
+    "geo.administrativeunit": ("parent", "province"),
+}
+ORDER = {
+    "registry.product": ("name", "pk"),
+    "registry.producer": ("name", "pk"),
+    "recognition.certificate": ("expires_on", "pk"),
+    "market.salespoint": ("name", "pk"),
+    "geo.administrativeunit": ("name", "pk"),
+}
+
+
+def target_units(request, pk, target_pk):
+    """The figure per unit: districts of the time or today's communes."""
+    plan, target = _target(request, pk, target_pk)
+    day = _day(request, plan)
+    past_map = plan.on_past_map and request.GET.get("map") != "today"
+    rows = selectors.by_unit(plan, target, request.user, on=day, past_map=past_map)
+    return render(
+        request,
+        "plans/target_units.html",
+        {
+            "plan": plan,
+            "target": target,
+            "rows": rows,
+            "day": day,
+            "past_map": past_map,
+            "covered": sum(1 for r in rows if r.numerator),
+        },
+    )
+
+
+def plan_report(request, pk):
+    plan = _plan(request, pk)
+    try:
+        quarter = int(request.GET.get("quarter", ""))
+    except ValueError:
+        quarter = rules.quarter_of(min(timezone.localdate(), plan.period_end))
+    if quarter not in (1, 2, 3, 4):
+        raise Http404
+    report = reports.build(plan, request.user, quarter=quarter, today=timezone.localdate())
+    if request.GET.get("format") == "pdf":
+        pdf = render_pdf("plans/pdf/report.html", {"report": report}, request=request)
+        return pdf_response(pdf, reports.filename(report, "pdf"))
+    response = HttpResponse(reports.to_xlsx(report), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{reports.filename(report, "xlsx")}"'
+    return response

@@ -1,0 +1,156 @@
+"""Each verdict of the verification, the visit counter and the scan log."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from recognition import services as recognition_services
+from recognition.choices import RevocationGround
+from recognition.models import Certificate
+from trace import rules, scanlog, services
+from trace.choices import StampStatus, Verdict
+from trace.models import ScanEvent
+from trace.selectors import verify
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate
+
+
+def first_stamp(batch):
+    return batch.stamps.order_by("pk").first()
+
+
+def test_first_visit_is_genuine_first_then_repeat_with_number_and_date(trace):
+    stamp = first_stamp(trace.issued())
+    first = verify(serial=stamp.serial)
+    assert first.verdict == Verdict.GENUINE_FIRST
+    assert first.scan_number == 1
+    second = verify(serial=stamp.serial.lower())
+    assert second.verdict == Verdict.GENUINE_REPEAT
+    assert second.scan_number == 2
+    assert second.first_scanned_at == first.first_scanned_at
+    stamp.refresh_from_db()
+    assert stamp.scan_count == 2 and stamp.last_scanned_at >= stamp.first_scanned_at
+
+
+def test_a_digital_link_with_its_gtin_and_lot_verifies(trace):
+    batch = trace.issued(lot="L/26-01")
+    stamp = first_stamp(batch)
+    result = verify(serial=stamp.serial, gtin="08930000000019", lot="L%2F26-01")
+    assert result.verdict == Verdict.GENUINE_FIRST
+    assert result.product == trace.product_x
+    assert result.certificate == trace.certificate_x
+
+
+def test_it_reads_the_stamp_in_a_fixed_number_of_queries(trace, django_assert_max_num_queries):
+    stamp = first_stamp(trace.issued())
+    with django_assert_max_num_queries(3):
+        verify(serial=stamp.serial, gtin="08930000000019", lot="L2026-01")
+
+
+def test_a_serial_with_another_gtin_walks_up_to_that_product(trace):
+    stamp = first_stamp(trace.issued())
+    trace.product_y.gtin = "8930000000026"
+    trace.product_y.save()
+    result = verify(serial=stamp.serial, gtin="08930000000026")
+    assert result.verdict == Verdict.UNKNOWN_SERIAL_KNOWN_GTIN
+    assert result.product == trace.product_y
+    assert result.stamp is None
+
+
+def test_an_unknown_serial_of_a_known_gtin_shows_the_product(trace):
+    result = verify(serial=rules.new_serial(), gtin="08930000000019")
+    assert result.verdict == Verdict.UNKNOWN_SERIAL_KNOWN_GTIN
+    assert result.product == trace.product_x
+    assert result.certificate == trace.certificate_x
+
+
+@pytest.mark.parametrize("serial", ["", "NOT-A-SERIAL", "2" * 17])
+def test_an_unknown_code_is_unknown(trace, serial):
+    assert verify(serial=serial).verdict == Verdict.UNKNOWN
+    assert verify(serial=rules.new_serial()).verdict == Verdict.UNKNOWN
+
+
+def test_an_expired_certificate_says_expired(trace):
+    product = trace.product_y
+    cert = trace.certify(product, issued_on=TODAY() - dt.timedelta(days=400), years=3)
+    batch = trace.issued(product=product)
+    # the stamps were issued while valid; the certificate has expired since
+    Certificate.objects.filter(pk=cert.pk).update(expires_on=TODAY() - dt.timedelta(days=1))
+    assert verify(serial=first_stamp(batch).serial).verdict == Verdict.EXPIRED
+
+
+def test_a_product_without_certificate_says_not_recognised(trace):
+    batch = trace.issued()
+    trace.certificate_x.delete()
+    trace.certificate_x.decision.delete()
+    assert verify(serial=first_stamp(batch).serial).verdict == Verdict.NOT_RECOGNISED
+
+
+def test_a_withdrawn_stamp_is_gone_and_not_counted(trace):
+    stamp = first_stamp(trace.issued())
+    services.stamp_withdraw(actor=trace.provincial, stamp=stamp, reason="Tem in hỏng")
+    result = verify(serial=stamp.serial)
+    assert result.verdict == Verdict.WITHDRAWN and result.is_gone
+    stamp.refresh_from_db()
+    assert stamp.status == StampStatus.WITHDRAWN and stamp.scan_count == 0
+
+
+def test_a_withdrawn_batch_withdraws_its_stamps(trace):
+    batch = trace.issued()
+    services.batch_transition(
+        actor=trace.provincial, batch=batch, to_status="withdrawn", reason="Lô bị thu hồi"
+    )
+    assert verify(serial=first_stamp(batch).serial).verdict == Verdict.WITHDRAWN
+
+
+def test_a_revocation_changes_the_verdict_at_once(trace):
+    stamp = first_stamp(trace.issued())
+    assert verify(serial=stamp.serial).verdict == Verdict.GENUINE_FIRST
+    proposal = recognition_services.revocation_propose(
+        actor=trace.provincial,
+        certificate=trace.certificate_x,
+        ground=RevocationGround.MARK_MISUSE,
+        found_on=TODAY(),
+        finding="Sử dụng nhãn OCOP sai quy định.",
+    )
+    recognition_services.revocation_decide(
+        actor=trace.provincial,
+        proposal=proposal,
+        number="55/QĐ-UBND",
+        date=TODAY(),
+        signer=("Lê Trung Chinh", "CHỦ TỊCH"),
+    )
+    result = verify(serial=stamp.serial)
+    assert result.verdict == Verdict.REVOKED
+    assert result.scan_number == 2
+
+
+def test_scans_are_logged_with_the_network_only_unknown_codes_too(trace):
+    stamp = first_stamp(trace.issued())
+    known = verify(serial=stamp.serial)
+    scanlog.log_scan(known, ip="203.113.5.77", region="Hà Nội", user_agent="x" * 500)
+    unknown = verify(serial="ZZZZ")
+    scanlog.log_scan(unknown, ip="203.113.5.78", serial_raw="zz-zz")
+    events = list(ScanEvent.objects.order_by("pk"))
+    assert [e.verdict for e in events] == [Verdict.GENUINE_FIRST, Verdict.UNKNOWN]
+    assert events[0].stamp == stamp and events[0].province == trace.units.danang
+    assert events[0].ip_prefix == "203.113.5.0/24" and len(events[0].user_agent) == 200
+    assert events[1].serial_raw == "zz-zz" and events[1].stamp is None
+    assert "203.113.5.78" not in str(ScanEvent.objects.values_list())
+
+
+def test_the_buffer_writes_in_bulk_on_flush(trace, settings, django_assert_num_queries):
+    settings.OCOP_SCANLOG_SYNC = False
+    scanlog._flusher["pid"] = "tests"  # no flusher thread in tests: flush by hand
+    try:
+        for _ in range(5):
+            scanlog.log_scan(verify(serial="UNKNOWN"), ip="10.0.0.1")
+        assert ScanEvent.objects.count() == 0
+        assert scanlog.pending() == 5
+        with django_assert_num_queries(1):
+            assert scanlog.flush() == 5
+    finally:
+        scanlog._flusher["pid"] = None
+    assert ScanEvent.objects.filter(verdict=Verdict.UNKNOWN).count() == 5

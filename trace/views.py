@@ -1,0 +1,320 @@
+import io
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import render as django_render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.forms import apply_validation_error
+from core.pdf import pdf_response
+from core.scoping import scope_of
+from core.text import fold
+from trace import exporting, printing, selectors, services
+from trace.choices import BatchStatus, ReportStatus, StampStatus
+from trace.forms import (
+    BatchFilterForm,
+    BatchRequestForm,
+    DecisionForm,
+    HandleReportForm,
+    PrintForm,
+    ReportFilterForm,
+    StampSearchForm,
+    WithdrawStampForm,
+    requestable_products,
+)
+from trace.models import STAMP_OFFICIALS
+from trace.rules import normalise_serial
+
+PAGE_SIZE = 50
+
+
+def _is_official(user) -> bool:
+    scope = scope_of(user)
+    return scope.is_admin or bool(scope.unit_ids("province", STAMP_OFFICIALS))
+
+
+def render(request, template, context, **kwargs):
+    """Render with what the tabs need (anomalies and reports are for officials)."""
+    context = {**context, "show_official_tabs": _is_official(request.user)}
+    return django_render(request, template, context, **kwargs)
+
+
+def _may_request_any(user) -> bool:
+    from accounts.choices import Role
+
+    scope = scope_of(user)
+    return scope.has_role(Role.PROVINCIAL_OFFICE, Role.PRODUCER)
+
+
+def _filtered_batches(request):
+    form = BatchFilterForm(request.GET or None)
+    batches = selectors.batches_for(request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            key = fold(data["q"])
+            batches = batches.filter(
+                Q(product__name_folded__contains=key)
+                | Q(product__producer__name_folded__contains=key)
+                | Q(lot__icontains=data["q"].strip())
+            )
+        if data["status"]:
+            batches = batches.filter(status=data["status"])
+        if data["since"]:
+            batches = batches.filter(created_at__date__gte=data["since"])
+    return form, batches.order_by("-created_at", "-pk")
+
+
+def batch_list(request):
+    form, batches = _filtered_batches(request)
+    page = Paginator(batches, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "trace/batch_list.html",
+        {
+            "filter_form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "can_request": _may_request_any(request.user),
+        },
+    )
+
+
+def batch_export(request, fmt):
+    if fmt not in ("xlsx", "csv"):
+        raise Http404
+    _form, batches = _filtered_batches(request)
+    batches = batches.iterator(chunk_size=2000)
+    if fmt == "xlsx":
+        return FileResponse(
+            exporting.export_xlsx(batches),
+            as_attachment=True,
+            filename="lo-tem-truy-xuat.xlsx",
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    buffer = io.StringIO()
+    exporting.export_csv(batches, buffer)
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="lo-tem-truy-xuat.csv"'
+    return response
+
+
+def batch_request(request):
+    if not _may_request_any(request.user):
+        raise PermissionDenied
+    form = BatchRequestForm(request.POST or None, products=requestable_products(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = services.batch_request(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        except PermissionDenied:
+            form.add_error("product", _("You cannot request stamps for this product."))
+        else:
+            messages.success(request, _("The request was sent to the provincial OCOP office."))
+            return redirect("trace:batch_detail", batch.pk)
+    return render(request, "trace/batch_form.html", {"form": form})
+
+
+def _batch(request, pk):
+    return get_object_or_404(selectors.batches_for(request.user), pk=pk)
+
+
+def batch_detail(request, pk):
+    batch = _batch(request, pk)
+    targets = services.allowed_transitions(request.user, batch)
+    counts = dict(
+        batch.stamps.values_list("status").annotate(n=Count("id")).values_list("status", "n")
+    )
+    printable = batch.status == BatchStatus.ISSUED
+    return render(
+        request,
+        "trace/batch_detail.html",
+        {
+            "batch": batch,
+            "transitions": batch.transitions.select_related("actor"),
+            "decision_form": DecisionForm(targets=targets) if targets else None,
+            "print_form": PrintForm(quantity=batch.quantity) if printable else None,
+            "active": counts.get(StampStatus.ACTIVE, 0),
+            "withdrawn": counts.get(StampStatus.WITHDRAWN, 0),
+            "withdrawn_stamps": batch.stamps.filter(status=StampStatus.WITHDRAWN).order_by(
+                "-withdrawn_at"
+            )[:20],
+            "sample": batch.stamps.order_by("pk").first() if printable else None,
+        },
+    )
+
+
+@require_POST
+def batch_decide(request, pk):
+    batch = _batch(request, pk)
+    targets = services.allowed_transitions(request.user, batch)
+    if not targets:
+        raise PermissionDenied
+    form = DecisionForm(request.POST, targets=targets)
+    if form.is_valid():
+        try:
+            services.batch_transition(
+                actor=request.user,
+                batch=batch,
+                to_status=form.cleaned_data["to_status"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The decision was recorded."))
+    else:
+        messages.error(request, _("Choose a decision."))
+    return redirect("trace:batch_detail", batch.pk)
+
+
+def _issued(request, pk):
+    batch = _batch(request, pk)
+    if batch.status != BatchStatus.ISSUED:
+        raise Http404
+    return batch
+
+
+def batch_labels(request, pk):
+    batch = _issued(request, pk)
+    form = PrintForm(request.GET, quantity=batch.quantity)
+    if not form.is_valid():
+        return render(
+            request, "trace/batch_print.html", {"batch": batch, "print_form": form}, status=400
+        )
+    data = form.cleaned_data
+    pdf = printing.label_sheet_pdf(
+        batch, layout=data["layout"], first=data["first"], last=data["last"]
+    )
+    name = f"tem-{batch.pk}-{data['first']}-{data['last']}-{data['layout']}.pdf"
+    return pdf_response(pdf, name)
+
+
+def batch_csv(request, pk):
+    batch = _issued(request, pk)
+    response = StreamingHttpResponse(printing.csv_rows(batch), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="tem-{batch.pk}-{batch.lot}.csv"'
+    return response
+
+
+def stamp_search(request):
+    form = StampSearchForm(request.GET or None)
+    stamp = None
+    searched = False
+    if form.is_valid():
+        searched = True
+        serial = normalise_serial(form.cleaned_data["serial"])
+        stamp = selectors.stamps_for(request.user).filter(serial=serial).first()
+        if stamp is not None:
+            return redirect("trace:stamp_detail", stamp.pk)
+    return render(
+        request, "trace/stamp_search.html", {"form": form, "searched": searched, "stamp": stamp}
+    )
+
+
+def stamp_detail(request, pk):
+    stamp = get_object_or_404(selectors.stamps_for(request.user), pk=pk)
+    product = stamp.batch.product
+    may_withdraw = stamp.status == StampStatus.ACTIVE and (
+        services.decides_for(request.user, product) or services.is_member(request.user, product)
+    )
+    return render(
+        request,
+        "trace/stamp_detail.html",
+        {
+            "stamp": stamp,
+            "scans": stamp.scans.order_by("-scanned_at")[:50],
+            "withdraw_form": WithdrawStampForm() if may_withdraw else None,
+        },
+    )
+
+
+@require_POST
+def stamp_withdraw(request, pk):
+    stamp = get_object_or_404(selectors.stamps_for(request.user), pk=pk)
+    form = WithdrawStampForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason."))
+        return redirect("trace:stamp_detail", stamp.pk)
+    try:
+        services.stamp_withdraw(actor=request.user, stamp=stamp, reason=form.cleaned_data["reason"])
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The stamp was withdrawn: its address now says so."))
+    return redirect("trace:stamp_detail", stamp.pk)
+
+
+def _require_official(user):
+    if not _is_official(user):
+        raise PermissionDenied
+
+
+def anomalies(request):
+    _require_official(request.user)
+    return render(
+        request,
+        "trace/anomalies.html",
+        {
+            "many": selectors.stamps_scanned_many_times(request.user)[:100],
+            "far_apart": selectors.scans_far_apart(request.user)[:100],
+            "bursts": list(selectors.unknown_code_bursts(request.user)[:100]),
+            "thresholds": {
+                "many": selectors.MANY_SCANS,
+                "hours": selectors.FAR_APART_HOURS,
+                "burst": selectors.UNKNOWN_BURST,
+                "days": selectors.ANOMALY_DAYS,
+            },
+        },
+    )
+
+
+def report_list(request):
+    _require_official(request.user)
+    form = ReportFilterForm(request.GET or None)
+    reports = selectors.reports_for(request.user)
+    if form.is_valid() and form.cleaned_data["status"]:
+        reports = reports.filter(status=form.cleaned_data["status"])
+    page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "trace/report_list.html",
+        {
+            "filter_form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "handle_form": HandleReportForm(),
+            "handled": ReportStatus.HANDLED,
+        },
+    )
+
+
+@require_POST
+def report_handle(request, pk):
+    report = get_object_or_404(selectors.reports_for(request.user), pk=pk)
+    form = HandleReportForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say what was done."))
+        return redirect("trace:report_list")
+    try:
+        services.fake_report_handle(
+            actor=request.user, report=report, note=form.cleaned_data["note"]
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The report is marked as handled."))
+    return redirect("trace:report_list")
