@@ -89,6 +89,27 @@ NAVIGATION = [
         ],
     ),
     (
+        pgettext_lazy("menu", "Inspection"),
+        [
+            (
+                "inspection:inspection_list",
+                _("Inspections"),
+                {"provincial_office", "inspector", "commune_officer", "producer"},
+            ),
+            ("inspection:plan_list", _("Inspection plans"), {"provincial_office", "inspector"}),
+            (
+                "inspection:violation_list",
+                _("Violations"),
+                {"provincial_office", "inspector", "commune_officer", "producer"},
+            ),
+            (
+                "inspection:action_list",
+                _("Corrective actions"),
+                {"provincial_office", "inspector", "commune_officer", "producer"},
+            ),
+        ],
+    ),
+    (
         pgettext_lazy("menu", "Plans"),
         [
             (

@@ -25,6 +25,7 @@ from demo.market import build_market_demo
 from demo.registry_details import build_registry_details
 from evaluation.services import load_criteria
 from geo.models import AdministrativeUnit, UnitSuccession
+from inspection.demo import build_inspection_demo
 from outreach.demo import build_outreach_demo
 from plans.demo import build_plans_demo
 from programme.demo import build_programme_demo
@@ -66,6 +67,7 @@ class DemoReport:
     outreach: dict | None = None
     plans: object | None = None
     certificates: dict | None = None
+    inspection: dict | None = None
 
 
 def _person(rng: random.Random) -> str:
@@ -240,6 +242,7 @@ def build_demo() -> DemoReport:
     report.logins = build_users(report)
     report.programme = build_programme_demo()
     report.outreach = build_outreach_demo()
+    report.inspection = build_inspection_demo()
     return report
 
 

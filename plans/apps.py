@@ -8,9 +8,10 @@ class PlansConfig(AppConfig):
 
     def ready(self):
         from core.audit import register_actions
-        from plans import signals
+        from plans import indicators_operations, signals
 
         signals.connect()
+        indicators_operations.register_all()
 
         register_actions(
             {
