@@ -114,6 +114,17 @@ TEMPLATES = [
     },
 ]
 
+# --- Cache: local memory per process unless REDIS_URL names a shared Redis ----------------
+# (the public report form's rate limit must be shared by every server process).
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": "ocop",
+        }
+    }
+
 # --- Database: SQLite file under var/ unless DATABASE_URL says otherwise ------------------
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
