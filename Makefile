@@ -70,6 +70,8 @@ bench: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/ocop} $(PY) bench/import_products.py
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/ocop} $(PY) bench/product_list.py
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/ocop} $(PY) bench/issue_stamps.py
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/ocop} $(PY) bench/verify_wrk.py
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/ocop} $(PY) bench/plans_dashboard.py
 
 clean:
 	rm -rf var/ocop.sqlite3 var/static .pytest_cache .coverage

@@ -10,6 +10,7 @@ loading to a couple of seconds. Loading is idempotent: units are matched on
 
 from __future__ import annotations
 
+import datetime
 import json
 import sqlite3
 from dataclasses import dataclass
@@ -25,6 +26,22 @@ from geo.models import AdministrativeUnit, UnitSuccession
 
 DATA_DIR = Path(vietnamadminunits.__file__).parent / "data"
 SOURCE_VERSION = "vietnamadminunits 1.0.4"
+
+# Districts merged away before the package's snapshot (30 June 2025) that a plan still
+# names (ADR 0008). The package keeps them only as an alias of the district that took
+# them over; the code is the statistics office's. Their communes are not restored: the
+# package does not say which of today's legacy communes belonged to them.
+EARLIER_DISTRICTS = (
+    {
+        "province_key": "tinhquangnam",
+        "code": "519",
+        "name": "Nông Sơn",
+        "type_name": "Huyện",
+        "alias": "huyennongson",
+        "merged_into": "huyenqueson",
+        "last_day": datetime.date(2024, 12, 31),
+    },
+)
 
 
 @dataclass
@@ -133,6 +150,40 @@ def _link_provinces_to_themselves(provinces) -> None:
     AdministrativeUnit.objects.bulk_update(stale, ["province"])
 
 
+def _earlier_district(up: _Upserter, spec: dict, legacy, province, old_districts):
+    """The district ``spec`` names, ending on its ``last_day``, and the one it joined.
+
+    The package must record the merger (the alias on the district that took it over);
+    a new package version without it stops the load instead of inventing a unit.
+    """
+    dkey = (spec["province_key"], spec["merged_into"])
+    aliases = {
+        alias
+        for row in legacy
+        if (row["provinceKey"], row["districtKey"]) == dkey and row["districtAlias"]
+        for alias in json.loads(row["districtAlias"])
+    }
+    if spec["alias"] not in aliases:
+        raise ValueError(f"{SOURCE_VERSION} does not record {spec['alias']} merged into {dkey}")
+    into = old_districts[dkey]
+    full_name = f"{spec['type_name']} {spec['name']}"
+    merged = up.put(
+        level=Level.DISTRICT,
+        code=spec["code"],
+        name=spec["name"],
+        full_name=full_name,
+        type_name=spec["type_name"],
+        parent=province,
+        province=province,
+        latitude=None,
+        longitude=None,
+        source_key=f"{spec['province_key']}_{spec['alias']}",
+        valid_from=None,
+        valid_to=spec["last_day"],
+    )
+    return merged, into
+
+
 @transaction.atomic
 def load_units() -> LoadReport:
     legacy, current, converter = _read()
@@ -172,6 +223,11 @@ def load_units() -> LoadReport:
             longitude=_coord(row["districtLon"]),
             source_key=f"{row['provinceKey']}_{row['districtKey']}",
             **old_period,
+        )
+    earlier: dict[str, tuple[AdministrativeUnit, AdministrativeUnit]] = {}
+    for spec in EARLIER_DISTRICTS:
+        earlier[spec["alias"]] = _earlier_district(
+            up, spec, legacy, old_provinces[spec["province_key"]], old_districts
         )
     up.flush()
 
@@ -224,6 +280,8 @@ def load_units() -> LoadReport:
         key = (old.pk, new.pk)
         wanted[key] = wanted.get(key, False) or is_main
 
+    for merged, into in earlier.values():
+        link(merged, into, True)
     for new_pkey, old_pkeys in converter["DICT_PROVINCE"].items():
         for old_pkey in old_pkeys:
             link(old_provinces[old_pkey], new_provinces[new_pkey], True)

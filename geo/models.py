@@ -122,8 +122,16 @@ class AdministrativeUnit(models.Model):
         if self.is_current:
             return AdministrativeUnit.objects.filter(pk=self.pk)
         if self.level == Level.DISTRICT:
-            predecessors = Q(predecessor_links__predecessor__parent=self) | Q(
-                predecessor_links__predecessor=self
+            # A district merged into another before the reform (Nông Sơn → Quế Sơn, 2025)
+            # counts with the communes of the district that took it over.
+            districts = [
+                self.pk,
+                *self.successor_links.filter(successor__level=Level.DISTRICT).values_list(
+                    "successor_id", flat=True
+                ),
+            ]
+            predecessors = Q(predecessor_links__predecessor__parent__in=districts) | Q(
+                predecessor_links__predecessor__in=districts
             )
             return AdministrativeUnit.objects.current().filter(predecessors).distinct()
         return (
@@ -141,7 +149,9 @@ class AdministrativeUnit(models.Model):
             .order_by("-is_main", "successor__code")
             .first()
         )
-        return link.successor if link else None
+        if link is None:
+            return None
+        return link.successor if link.successor.is_current else link.successor.main_successor()
 
 
 class UnitSuccession(models.Model):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from urllib.parse import unquote
 
 from django.conf import settings
 from django.db import connection
@@ -123,9 +122,14 @@ def count_scan(stamp_id: int, now: dt.datetime | None = None) -> tuple[int, dt.d
 
 
 def _walk_up(serial: str, gtin: str, lot: str, today: dt.date) -> Verification:
-    """Like a GS1 resolver: an unknown serial of a known GTIN still shows the product."""
+    """Like a GS1 resolver: an unknown serial of a known GTIN still shows the product —
+    only a product the province has published (recognised once, or stamped)."""
+    published = Q(certificates__isnull=False) | Q(stamp_batches__status=BatchStatus.ISSUED)
     product = (
-        Product.objects.select_related("producer__current_unit").filter(gtin=gtin).first()
+        Product.objects.select_related("producer__current_unit")
+        .filter(published, gtin=gtin)
+        .distinct()
+        .first()
         if gtin
         else None
     )
@@ -161,7 +165,7 @@ def verify(
     today = today or timezone.localdate()
     serial = rules.normalise_serial(serial)
     gtin13 = rules.normalise_gtin(gtin)
-    lot = unquote(lot or "")
+    lot = lot or ""  # the URL path is already decoded
     stamp = None
     if rules.serial_is_wellformed(serial):
         stamp = (

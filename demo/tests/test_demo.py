@@ -80,8 +80,8 @@ def test_the_demo_builds_a_realistic_da_nang_and_is_idempotent(
     danang = AdministrativeUnit.objects.current().get(level="province", code="48")
     in_2024 = coverage(danang, on=datetime.date(2024, 12, 31), level="district")
     quang_nam = [r for r in in_2024.rows if r.unit.province.code == "49"]
-    assert len(quang_nam) == 17
-    assert 0 < len([r for r in quang_nam if r.count == 0]) < 17  # gaps to show, not all
+    assert len(quang_nam) == 18  # Nông Sơn included (ADR 0008)
+    assert 0 < len([r for r in quang_nam if r.count == 0]) < 18  # gaps to show, not all
 
     # one user per role, each able to sign in; the producer sees its own record
     roles = set()

@@ -1,0 +1,220 @@
+"""The public verification pages: a stamp's address (GS1 Digital Link or short form), a
+certificate's verification code, and the report-a-suspected-fake form.
+
+The verdict is never cached: it is computed on every request from the live state of the
+stamp and of the certificate, so a revocation shows the moment it is recorded. The page
+stays cheap instead: a fixed handful of queries whatever the data (three for the verdict,
+the visit counted by the last; the product's photo and sales points, which are not part of
+the verdict, are kept a minute by each process), and the scan log is written in bulk by
+``trace.scanlog``, not by the request.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.views.decorators.http import require_GET, require_POST
+
+from market.choices import SalesPointStatus
+from market.models import SalesPoint
+from market.selectors import where_to_buy
+from public import ratelimit
+from public.forms_verify import ReportFakeForm
+from recognition.choices import CertificateState
+from recognition.models import Certificate
+from recognition.rules import normalise_public_code, public_code_is_wellformed
+from registry.models import ProductImage
+from trace import rules as trace_rules
+from trace import scanlog, selectors, services
+from trace.choices import Verdict
+
+# Report-a-fake: attempts per client network (IPv4 /24, IPv6 /48) and window (seconds).
+REPORT_LIMIT = 5
+REPORT_WINDOW = 60 * 60
+REPORT_SCOPE = "report-fake"
+# Sales points listed under "where to buy".
+MAX_POINTS = 8
+# Photo and sales points of a product, per process: (product id, day) → (time, values).
+EXTRAS_SECONDS = 60
+EXTRAS_MAX = 5000
+_EXTRAS: dict[tuple, tuple[float, dict]] = {}
+
+STATUS = {
+    Verdict.UNKNOWN: 404,
+    Verdict.UNKNOWN_SERIAL_KNOWN_GTIN: 404,
+    Verdict.WITHDRAWN: 410,
+}
+# Colour and icon of the verdict block (the words carry the meaning, not the colour).
+TONE = {
+    Verdict.GENUINE_FIRST: ("ok", "✔"),
+    Verdict.GENUINE_REPEAT: ("caution", "!"),
+    Verdict.EXPIRED: ("warn", "⚠"),
+    Verdict.REVOKED: ("bad", "✖"),
+    Verdict.NOT_RECOGNISED: ("warn", "⚠"),
+    Verdict.WITHDRAWN: ("bad", "✖"),
+    Verdict.UNKNOWN_SERIAL_KNOWN_GTIN: ("bad", "✖"),
+    Verdict.UNKNOWN: ("bad", "?"),
+}
+
+
+def _story(product) -> str:
+    if translation.get_language() == "en" and product.story_en:
+        return product.story_en
+    return product.story
+
+
+def _extras(product, today) -> dict:
+    """The product's photo and where to buy it (two queries), kept by each process for
+    ``EXTRAS_SECONDS``: they change rarely and are not part of the verdict."""
+    key = (product.pk, today)
+    now = time.monotonic()
+    kept = _EXTRAS.get(key)
+    if kept is not None and now - kept[0] < EXTRAS_SECONDS:
+        return kept[1]
+    image = ProductImage.objects.filter(product=product).order_by("position", "pk").first()
+    open_points = SalesPoint.objects.exclude(status=SalesPointStatus.SUSPENDED)
+    points = list(where_to_buy(product, on=today, points=open_points)[:MAX_POINTS])
+    extras = {"image": image, "points": points}
+    if len(_EXTRAS) >= EXTRAS_MAX:
+        _EXTRAS.clear()
+    _EXTRAS[key] = (now, extras)
+    return extras
+
+
+def _product_context(product, today):
+    if product is None:
+        return {"image": None, "points": []}
+    return {**_extras(product, today), "story": _story(product)}
+
+
+def _verify(request, *, serial: str, gtin: str | None = None, lot: str | None = None):
+    today = timezone.localdate()
+    result = selectors.verify(serial=serial, gtin=gtin, lot=lot, today=today)
+    scanlog.log_request(request, result, serial_raw=serial)
+    tone, icon = TONE[result.verdict]
+    context = {
+        "v": result,
+        "verdict": result.verdict,
+        "verdict_label": result.verdict_label,
+        "tone": tone,
+        "icon": icon,
+        "serial": serial,
+        "open_report": result.verdict in STATUS,
+        "earlier_scans": max(result.scan_number - 1, 0),
+        "star_marks": "★" * result.certificate.stars if result.certificate else "",
+        "today": today,
+        "form": ReportFakeForm(
+            serial=trace_rules.normalise_serial(serial)[:64], gtin=result.gtin, lot=result.lot
+        ),
+        **_product_context(result.product, today),
+    }
+    response = render(
+        request, "public/verify/stamp.html", context, status=STATUS.get(result.verdict, 200)
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_not_required
+@require_GET
+def digital_link(request, gtin: str, serial: str, lot: str | None = None):
+    """``/01/<gtin>/10/<lot>/21/<serial>`` and ``/01/<gtin>/21/<serial>``."""
+    return _verify(request, serial=serial, gtin=gtin, lot=lot)
+
+
+@login_not_required
+@require_GET
+def short_link(request, serial: str):
+    """``/s/<serial>``: a stamp of a product without a GTIN, or a serial typed by hand."""
+    return _verify(request, serial=serial)
+
+
+@login_not_required
+@require_POST
+def report_fake(request, serial: str):
+    """A consumer's report of a suspected fake, for a known or an unknown code."""
+    serial = trace_rules.normalise_serial(serial)[:64]
+    client = ratelimit.client_prefix(request)
+    if ratelimit.hit(REPORT_SCOPE, client, window=REPORT_WINDOW) > REPORT_LIMIT:
+        return render(
+            request,
+            "public/verify/report_limited.html",
+            {"serial": serial, "minutes": REPORT_WINDOW // 60},
+            status=429,
+        )
+    form = ReportFakeForm(request.POST, serial=serial)
+    if form.is_bot:  # the honeypot: thank the bot, keep nothing
+        return redirect("public:report_thanks")
+    if form.is_valid():
+        services.fake_report_create(
+            serial_raw=serial,
+            message=form.cleaned_data["message"],
+            place=form.cleaned_data["place"],
+            contact=form.cleaned_data["contact"],
+            gtin=form.origin["gtin"] or None,
+            lot=form.origin["lot"] or None,
+            region=request.headers.get("X-Geo-Region", ""),
+        )
+        return redirect("public:report_thanks")
+    form.refresh_token()
+    return render(request, "public/verify/report_form.html", {"form": form, "serial": serial})
+
+
+@login_not_required
+@require_GET
+def report_thanks(request):
+    return render(request, "public/verify/report_thanks.html")
+
+
+# --- certificates --------------------------------------------------------------------
+
+CERTIFICATE_TONE = {
+    CertificateState.VALID: ("ok", "✔"),
+    CertificateState.RERATING_WINDOW: ("ok", "✔"),
+    CertificateState.EXTENDED: ("ok", "✔"),
+    CertificateState.EXPIRED: ("warn", "⚠"),
+    CertificateState.SUPERSEDED: ("warn", "⚠"),
+    CertificateState.REVOKED: ("bad", "✖"),
+}
+
+
+@login_not_required
+@require_GET
+def certificate(request, code: str):
+    """``/c/<code>``: the live state of the certificate printed with this code."""
+    code = normalise_public_code(code)
+    found = None
+    if public_code_is_wellformed(code):
+        found = (
+            Certificate.objects.select_related(
+                "product__producer__current_unit__province",
+                "decision",
+                "revocation_decision",
+                "superseded_by",
+            )
+            .filter(public_code=code)
+            .first()
+        )
+    if found is None:
+        response = render(request, "public/verify/certificate_unknown.html", {"code": code})
+        response.status_code = 404
+        return response
+    today = timezone.localdate()
+    state = CertificateState(found.state(today))
+    tone, icon = CERTIFICATE_TONE[state]
+    response = render(
+        request,
+        "public/verify/certificate.html",
+        {
+            "c": found,
+            "state": state,
+            "tone": tone,
+            "icon": icon,
+            "star_marks": "★" * found.stars,
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    return response
