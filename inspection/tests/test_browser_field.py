@@ -33,10 +33,15 @@ def test_an_inspector_records_a_violation_with_a_photo_on_a_phone(
     settings.MEDIA_ROOT = tmp_path / "media"
     _user("kiemtra_dn", Role.INSPECTOR, personas.units.danang)
     certificate = certify(personas, personas.producer_x.products.get())
+    record_violation_on_phone(browser, live_server.url, personas, certificate, tmp_path)
+
+
+def record_violation_on_phone(browser, base, personas, certificate, tmp_path):
+    """The inspector ``kiemtra_dn`` records a violation on the certified product of
+    producer_x, with a photo, which opens the revocation proposal (also used by the
+    programme journey of issue 8)."""
     photo = tmp_path / "IMG_2026.jpg"
     photo.write_bytes(jpeg(color=(180, 40, 40), size=(640, 480)).read())
-    base = live_server.url
-
     context = browser.new_context(
         viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True
     )

@@ -1,5 +1,7 @@
-"""A commune officer registers an idea for a producer, the province accepts it, the business
-plan with support lines is entered, appraised by the commune and approved by the province."""
+"""Issue 8's journey: a commune officer registers an idea for a producer, the province
+accepts it, the business plan with support lines is entered, appraised by the commune and
+approved by the province; later an inspector records a violation on the producer's
+certified product on a phone, which opens a revocation proposal."""
 
 from pathlib import Path
 
@@ -7,7 +9,13 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
+from accounts.choices import Role
+from conftest import _user
+from inspection.tests.conftest import certify
+from inspection.tests.test_browser_field import record_violation_on_phone
 from programme.models import BusinessPlan
+from recognition.choices import RevocationGround
+from recognition.models import RevocationProposal
 
 SHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -40,7 +48,9 @@ def step(page, to, **fields):
     page.get_by_test_id("transition").click()
 
 
-def test_idea_to_approved_plan(live_server, browser, personas, decision):
+def test_idea_to_approved_plan_then_an_inspection_opens_a_revocation(
+    live_server, browser, personas, decision, settings, tmp_path
+):
     base, pw = live_server.url, personas.password
 
     # 1. the commune officer registers an idea on behalf of the cooperative
@@ -128,3 +138,11 @@ def test_idea_to_approved_plan(live_server, browser, personas, decision):
     plan = BusinessPlan.objects.get()
     assert plan.status == "approved"
     assert plan.transitions.count() == 3
+
+    # 5. after recognition, an inspector finds the OCOP mark misused: revocation proposed
+    settings.MEDIA_ROOT = tmp_path / "media"
+    _user("kiemtra_dn", Role.INSPECTOR, personas.units.danang)
+    certificate = certify(personas, personas.producer_x.products.get())
+    record_violation_on_phone(browser, base, personas, certificate, tmp_path)
+    proposal = RevocationProposal.objects.get(certificate=certificate)
+    assert proposal.ground == RevocationGround.MARK_MISUSE
