@@ -5,16 +5,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.choices import OFFICIAL_ROLES, Role
 from core.forms import apply_validation_error
+from core.listing import recent_years, render_page, xlsx_response
 from core.scoping import CHANGE, scope_of
 from inspection import exporting, selectors, services
 from inspection.choices import ActionState, InspectionKind, InspectionStatus, ViolationKind
@@ -30,33 +29,9 @@ from inspection.models import CorrectiveAction, Evidence, Inspection, Inspection
 from recognition.choices import RevocationGround
 from registry import documents as uploads
 
-PAGE_SIZE = 50
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _page(request, qs, template, **context):
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        template,
-        {"page": page, "query": query.urlencode(), "params": request.GET, **context},
-    )
-
 
 def _export(kind, qs):
-    return FileResponse(
-        exporting.export_xlsx(kind, qs),
-        as_attachment=True,
-        filename=exporting.FILENAMES[kind],
-        content_type=XLSX,
-    )
-
-
-def _years():
-    this = timezone.localdate().year
-    return list(range(this, this - 6, -1))
+    return xlsx_response(exporting.export_xlsx(kind, qs), exporting.FILENAMES[kind])
 
 
 def _sees_revocations(user) -> bool:
@@ -76,11 +51,11 @@ def plan_list(request):
     qs = selectors.plan_list(user=request.user, params=request.GET)
     if request.GET.get("format") == "xlsx":
         return _export("plans", qs)
-    return _page(
+    return render_page(
         request,
         qs,
         "inspection/plan_list.html",
-        years=_years(),
+        years=recent_years(),
         can_create=editor_provinces(request.user, [Role.PROVINCIAL_OFFICE]).exists(),
     )
 
@@ -144,13 +119,13 @@ def inspection_list(request):
     qs = selectors.inspection_list(user=request.user, params=request.GET)
     if request.GET.get("format") == "xlsx":
         return _export("inspections", qs)
-    return _page(
+    return render_page(
         request,
         qs,
         "inspection/inspection_list.html",
         kinds=InspectionKind.choices,
         statuses=InspectionStatus.choices,
-        years=_years(),
+        years=recent_years(),
         can_create=editor_provinces(request.user).exists(),
     )
 
@@ -388,14 +363,14 @@ def violation_list(request):
     sees_revocations = _sees_revocations(request.user)
     if request.GET.get("format") == "xlsx":
         return _export("violations" if sees_revocations else "violations_producer", qs)
-    return _page(
+    return render_page(
         request,
         qs,
         "inspection/violation_list.html",
         sees_revocations=sees_revocations,
         kinds=ViolationKind.choices,
         grounds=RevocationGround.choices,
-        years=_years(),
+        years=recent_years(),
     )
 
 
@@ -403,7 +378,7 @@ def action_list(request):
     qs = selectors.action_list(user=request.user, params=request.GET)
     if request.GET.get("format") == "xlsx":
         return _export("actions", qs)
-    return _page(
+    return render_page(
         request,
         qs,
         "inspection/action_list.html",

@@ -3,14 +3,14 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.forms import apply_validation_error
+from core.listing import recent_years, render_page, xlsx_response
 from core.scoping import CHANGE
 from outreach import exporting, importing, selectors, services
 from outreach.choices import ActivityKind, Audience, Topic
@@ -24,33 +24,9 @@ from outreach.forms import (
 )
 from outreach.models import Attendance, CommunicationActivity, Course
 
-PAGE_SIZE = 50
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _page(request, qs, template, **context):
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        template,
-        {"page": page, "query": query.urlencode(), "params": request.GET, **context},
-    )
-
 
 def _export(kind, objects):
-    return FileResponse(
-        exporting.export_xlsx(kind, objects),
-        as_attachment=True,
-        filename=exporting.filename(kind),
-        content_type=XLSX,
-    )
-
-
-def _years():
-    this = timezone.localdate().year
-    return list(range(this, this - 6, -1))
+    return xlsx_response(exporting.export_xlsx(kind, objects), exporting.filename(kind))
 
 
 def _year(request) -> int:
@@ -71,13 +47,13 @@ def course_list(request):
     qs = selectors.course_list(user=request.user, params=request.GET)
     if request.GET.get("format") == "xlsx":
         return _export("courses", qs)
-    return _page(
+    return render_page(
         request,
         qs,
         "outreach/course_list.html",
         topics=Topic.choices,
         audiences=Audience.choices,
-        years=_years(),
+        years=recent_years(),
         can_create=_can_record(request.user),
     )
 
@@ -238,7 +214,7 @@ def attendance_list(request):
     qs = selectors.attendance_list(user=request.user, params=request.GET)
     if request.GET.get("format") == "xlsx":
         return _export("attendance", qs)
-    return _page(request, qs, "outreach/attendance_list.html", years=_years())
+    return render_page(request, qs, "outreach/attendance_list.html", years=recent_years())
 
 
 # --- coverage ------------------------------------------------------------------------------
@@ -266,7 +242,7 @@ def coverage(request):
         {
             "table": table,
             "year": year,
-            "years": _years(),
+            "years": recent_years(),
             "provinces": units.filter(level="province").order_by("name"),
             "communes": units.filter(level="commune", province=province).order_by("name"),
         },
@@ -315,12 +291,12 @@ def activity_list(request):
     qs = selectors.activity_list(user=request.user, params=request.GET)
     if request.GET.get("format") == "xlsx":
         return _export("activities", qs)
-    return _page(
+    return render_page(
         request,
         qs,
         "outreach/activity_list.html",
         kinds=ActivityKind.choices,
-        years=_years(),
+        years=recent_years(),
         can_create=_can_record(request.user),
     )
 

@@ -2,9 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.choices import Role
 from core.forms import apply_validation_error
+from core.listing import recent_years, render_page, xlsx_response
 from core.scoping import CHANGE
 from programme import exporting, selectors, services
 from programme.choices import PLAN_EDITABLE, IdeaStatus, PlanStatus
@@ -32,33 +31,13 @@ from programme.models import (
     SupportLine,
 )
 
-PAGE_SIZE = 50
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def page_of(request, qs, template, **context):
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        template,
-        {"page": page, "query": query.urlencode(), "params": request.GET, **context},
-    )
-
 
 def export(kind, qs):
-    return FileResponse(
-        exporting.export_list(kind, qs),
-        as_attachment=True,
-        filename=exporting.FILENAMES[kind],
-        content_type=XLSX,
-    )
+    return xlsx_response(exporting.export_list(kind, qs), exporting.FILENAMES[kind])
 
 
 def years():
-    this = timezone.localdate().year
-    return list(range(this + 1, this - 6, -1))
+    return recent_years(ahead=1)
 
 
 def _flash_errors(request, exc: ValidationError):
@@ -72,7 +51,7 @@ def idea_list(request):
     qs = selectors.idea_list(user=request.user, params=request.GET)
     if request.GET.get("format") == "xlsx":
         return export("ideas", qs)
-    return page_of(
+    return render_page(
         request,
         qs,
         "programme/idea_list.html",
@@ -166,7 +145,7 @@ def plan_list(request):
     qs = selectors.plan_list(user=request.user, params=request.GET)
     if request.GET.get("format") == "xlsx":
         return export("plans", qs)
-    return page_of(
+    return render_page(
         request, qs, "programme/plan_list.html", statuses=PlanStatus.choices, years=years()
     )
 

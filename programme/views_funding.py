@@ -2,13 +2,14 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.choices import Role
 from core.forms import apply_validation_error
+from core.listing import render_page, xlsx_response
 from core.scoping import CHANGE
 from geo.models import AdministrativeUnit
 from programme import exporting, selectors, services, services_funding
@@ -20,7 +21,7 @@ from programme.forms import (
     SupportDecisionForm,
 )
 from programme.models import SupportAllocation, SupportDecision, SupportLine
-from programme.views import XLSX, export, page_of, years
+from programme.views import export, years
 
 
 def _year(request) -> int:
@@ -49,12 +50,7 @@ def support_needs(request):
     province = _province(request, provinces)
     needs = selectors.support_needs(user=request.user, year=year, province=province)
     if request.GET.get("format") == "xlsx":
-        return FileResponse(
-            exporting.export_needs(needs),
-            as_attachment=True,
-            filename=exporting.needs_filename(needs),
-            content_type=XLSX,
-        )
+        return xlsx_response(exporting.export_needs(needs), exporting.needs_filename(needs))
     table = needs.table
     rows = [
         {
@@ -89,7 +85,7 @@ def allocation_list(request):
     qs = selectors.allocation_list(user=request.user, params=request.GET)
     if request.GET.get("format") == "xlsx":
         return export("allocations", qs)
-    return page_of(
+    return render_page(
         request,
         qs,
         "programme/allocation_list.html",

@@ -1,13 +1,13 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.forms import apply_validation_error
+from core.listing import recent_years, render_page, xlsx_response
 from core.scoping import CHANGE
 from promotion import exporting, selectors, services
 from promotion.choices import ContractKind, ContractStatus, CounterpartyKind, EventKind, PlaceKind
@@ -20,33 +20,9 @@ from promotion.forms import (
 )
 from promotion.models import Contract, Event, Participation
 
-PAGE_SIZE = 50
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _page(request, qs, template, **context):
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        template,
-        {"page": page, "query": query.urlencode(), "params": request.GET, **context},
-    )
-
 
 def _export(kind, qs):
-    return FileResponse(
-        exporting.export_xlsx(kind, qs),
-        as_attachment=True,
-        filename=exporting.FILENAMES[kind],
-        content_type=XLSX,
-    )
-
-
-def _years():
-    this = timezone.localdate().year
-    return list(range(this, this - 6, -1))
+    return xlsx_response(exporting.export_xlsx(kind, qs), exporting.FILENAMES[kind])
 
 
 # --- events ------------------------------------------------------------------------------
@@ -56,13 +32,13 @@ def event_list(request):
     qs = selectors.event_list(user=request.user, params=request.GET)
     if request.GET.get("format") == "xlsx":
         return _export("events", qs)
-    return _page(
+    return render_page(
         request,
         qs,
         "promotion/event_list.html",
         kinds=EventKind.choices,
         place_kinds=PlaceKind.choices,
-        years=_years(),
+        years=recent_years(),
         can_create=organising_provinces(request.user).exists(),
     )
 
@@ -163,7 +139,7 @@ def participation_list(request):
     qs = selectors.participation_list(user=request.user, params=request.GET)
     if request.GET.get("format") == "xlsx":
         return _export("participations", qs)
-    return _page(request, qs, "promotion/participation_list.html", years=_years())
+    return render_page(request, qs, "promotion/participation_list.html", years=recent_years())
 
 
 # --- MOUs and contracts --------------------------------------------------------------------
@@ -173,14 +149,14 @@ def contract_list(request):
     qs = selectors.contract_list(user=request.user, params=request.GET)
     if request.GET.get("format") == "xlsx":
         return _export("contracts", qs)
-    return _page(
+    return render_page(
         request,
         qs,
         "promotion/contract_list.html",
         kinds=ContractKind.choices,
         statuses=ContractStatus.choices,
         counterparty_kinds=CounterpartyKind.choices,
-        years=_years(),
+        years=recent_years(),
         can_create=ContractForm(user=request.user).fields["producer"].queryset.exists(),
     )
 
@@ -267,5 +243,5 @@ def figures(request):
     return render(
         request,
         "promotion/figures.html",
-        {"figures": result, "provinces": provinces, "years": _years(), "year": year},
+        {"figures": result, "provinces": provinces, "years": recent_years(), "year": year},
     )

@@ -43,6 +43,7 @@ def test_a_provincial_officer_signs_in_sees_the_dashboard_and_switches_language(
     page.get_by_test_id("lang-en").click()
     expect(page.get_by_test_id("dashboard-title")).to_have_text("Dashboard")
     expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.locator("summary", has_text="Producers & products").click()  # a menu group
     expect(page.get_by_role("link", name="Producers", exact=True)).to_be_visible()
     shot(page, "03-dashboard-en")
 

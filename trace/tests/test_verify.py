@@ -37,7 +37,7 @@ def test_first_visit_is_genuine_first_then_repeat_with_number_and_date(trace):
 def test_a_digital_link_with_its_gtin_and_lot_verifies(trace):
     batch = trace.issued(lot="L/26-01")
     stamp = first_stamp(batch)
-    result = verify(serial=stamp.serial, gtin="08930000000019", lot="L%2F26-01")
+    result = verify(serial=stamp.serial, gtin="08930000000019", lot="L/26-01")  # decoded
     assert result.verdict == Verdict.GENUINE_FIRST
     assert result.product == trace.product_x
     assert result.certificate == trace.certificate_x
@@ -53,6 +53,7 @@ def test_a_serial_with_another_gtin_walks_up_to_that_product(trace):
     stamp = first_stamp(trace.issued())
     trace.product_y.gtin = "8930000000026"
     trace.product_y.save()
+    trace.certify(trace.product_y)  # published: recognised once
     result = verify(serial=stamp.serial, gtin="08930000000026")
     assert result.verdict == Verdict.UNKNOWN_SERIAL_KNOWN_GTIN
     assert result.product == trace.product_y
