@@ -3,23 +3,15 @@
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
-from django.conf import settings
 from django.db.models import QuerySet
-from django.utils import translation
-from django.utils.functional import Promise
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
+from core.listing import write_list_xlsx
 from inspection.selectors import subject_label
 
 CHUNK = 2000
-_HEADER_FONT = Font(bold=True, color="FFFFFF")
-_HEADER_FILL = PatternFill("solid", fgColor="B91C1C")
 
 Column = tuple[str, int, Callable[[Any], Any]]  # header, width, getter
 
@@ -114,47 +106,10 @@ FILENAMES = {
 }
 
 
-def _cell(sheet, value: Any):
-    """Strings stay strings (never a formula); dates get a Vietnamese date format."""
-    if isinstance(value, Promise):  # a lazily translated label
-        value = str(value)
-    if isinstance(value, str):
-        if not value:
-            return None
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"
-        return cell
-    if hasattr(value, "year"):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = "DD/MM/YYYY"
-        return cell
-    return value
-
-
-def write_xlsx(title: str, columns: list[Column], objects: Iterable, fileobj) -> None:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
-    for index, (_header, width, _get) in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    header = []
-    for text, _width, _get in columns:
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.font = _HEADER_FONT
-        cell.fill = _HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        header.append(cell)
-    sheet.append(header)
-    with translation.override(settings.LANGUAGE_CODE):  # choice labels in Vietnamese
-        for obj in objects:
-            sheet.append([_cell(sheet, get(obj)) for _header, _width, get in columns])
-    workbook.save(fileobj)
-
-
 def export_xlsx(kind: str, qs: QuerySet):
     """A temporary file holding the workbook of ``kind``, positioned at its start."""
     title, columns = SHEETS[kind]
     fileobj = tempfile.TemporaryFile()  # noqa: SIM115 - the response closes it
-    write_xlsx(title, columns, qs.iterator(chunk_size=CHUNK), fileobj)
+    write_list_xlsx(title, columns, qs.iterator(chunk_size=CHUNK), fileobj)
     fileobj.seek(0)
     return fileobj

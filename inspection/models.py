@@ -261,14 +261,12 @@ class _InspectionPart(TimeStampedModel):
     class Meta:
         abstract = True
 
-    @classmethod
-    def inspection_path(cls) -> str:
-        raise NotImplementedError
+    inspection_path = ""  # the lookup from the row to its inspection, set by each model
 
     @classmethod
     def scope_q(cls, scope: Scope, action: str) -> Q:
         inspections = Inspection.objects.filter(Inspection.scope_q(scope, action))
-        return Q(**{f"{cls.inspection_path()}__in": inspections})
+        return Q(**{f"{cls.inspection_path}__in": inspections})
 
 
 class Finding(_InspectionPart):
@@ -291,9 +289,7 @@ class Finding(_InspectionPart):
     def __str__(self):
         return self.description[:80]
 
-    @classmethod
-    def inspection_path(cls) -> str:
-        return "inspection"
+    inspection_path = "inspection"
 
     @property
     def audit_unit(self):
@@ -330,9 +326,7 @@ class Evidence(_InspectionPart):
     def __str__(self):
         return self.caption or _("Photo %(n)s") % {"n": self.pk}
 
-    @classmethod
-    def inspection_path(cls) -> str:
-        return "finding__inspection"
+    inspection_path = "finding__inspection"
 
     @property
     def audit_unit(self):
@@ -387,9 +381,7 @@ class Violation(_InspectionPart):
 
         return RevocationGround(self.ground).label
 
-    @classmethod
-    def inspection_path(cls) -> str:
-        return "finding__inspection"
+    inspection_path = "finding__inspection"
 
     @property
     def audit_unit(self):
@@ -447,9 +439,7 @@ class CorrectiveAction(_InspectionPart):
     def days_left(self, today: dt.date | None = None) -> int:
         return rules.days_left(self.deadline, today or timezone.localdate())
 
-    @classmethod
-    def inspection_path(cls) -> str:
-        return "violation__finding__inspection"
+    inspection_path = "violation__finding__inspection"
 
     @property
     def audit_unit(self):
