@@ -138,6 +138,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+else:
+    # Django's own queries bind their values client-side and are never prepared; the few
+    # hot statements run on a server-binding cursor (the stamp verification,
+    # trace.verification) are prepared by psycopg after this many runs on a connection.
+    # DB_PREPARE_THRESHOLD=off for a pooler that cannot keep prepared statements.
+    _prepare = os.environ.get("DB_PREPARE_THRESHOLD", "2")
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+        None if _prepare == "off" else int(_prepare)
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Django 6 will assume https for scheme-less URLs in forms; opt in now (and silence the warning).

@@ -3,26 +3,37 @@ certificate's verification code, and the report-a-suspected-fake form.
 
 The verdict is never cached: it is computed on every request from the live state of the
 stamp and of the certificate, so a revocation shows the moment it is recorded. The page
-stays cheap instead: a fixed handful of queries whatever the data (three for the verdict,
-the visit counted by the last; the product's photo and sales points, which are not part of
-the verdict, are kept a minute by each process), and the scan log is written in bulk by
-``trace.scanlog``, not by the request.
+stays cheap instead: one statement reads the stamp, its product and certificate and
+counts the visit (``trace.verification``); the product's photo and sales points, which
+are not part of the verdict, are kept a minute by each process; the page is rendered once
+per product, lot, certificate, verdict, day and language and filled in per visit
+(``public.skeleton``), the key holding every value the statement read, so any change shows
+at once; the scan log is written in bulk by ``trace.scanlog``, not by the request.
 """
 
 from __future__ import annotations
 
+import itertools
 import time
+from types import SimpleNamespace
+from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.html import escape
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from market.choices import SalesPointStatus
 from market.models import SalesPoint
 from market.selectors import where_to_buy
 from public import ratelimit
-from public.forms_verify import ReportFakeForm
+from public.forms_verify import ReportFakeForm, new_token
+from public.skeleton import Skeletons
 from recognition.choices import CertificateState
 from recognition.models import Certificate
 from recognition.rules import normalise_public_code, public_code_is_wellformed
@@ -41,6 +52,16 @@ MAX_POINTS = 8
 EXTRAS_SECONDS = 60
 EXTRAS_MAX = 5000
 _EXTRAS: dict[tuple, tuple[float, dict]] = {}
+_GENERATIONS = itertools.count(1)
+NO_EXTRAS = {"image": None, "points": [], "generation": 0}
+# The verification page is rendered once per product, lot, certificate, verdict, day and
+# language, then filled in per visit (public.skeleton): these are the per-visit places.
+SKELETONS = Skeletons(
+    "public/verify/stamp.html",
+    ("verdict", "stamp_serial", "report_serial", "token", "next"),
+)
+# How ``{% url %}`` quotes an argument (django.urls.resolvers: RFC 3986 sub-delimiters).
+URL_SAFE = "!$&'()*+,;=/~:@"
 
 STATUS = {
     Verdict.UNKNOWN: 404,
@@ -68,7 +89,8 @@ def _story(product) -> str:
 
 def _extras(product, today) -> dict:
     """The product's photo and where to buy it (two queries), kept by each process for
-    ``EXTRAS_SECONDS``: they change rarely and are not part of the verdict."""
+    ``EXTRAS_SECONDS``: they change rarely and are not part of the verdict. Each new
+    reading gets a new ``generation`` (part of the page's skeleton key)."""
     key = (product.pk, today)
     now = time.monotonic()
     kept = _EXTRAS.get(key)
@@ -77,43 +99,85 @@ def _extras(product, today) -> dict:
     image = ProductImage.objects.filter(product=product).order_by("position", "pk").first()
     open_points = SalesPoint.objects.exclude(status=SalesPointStatus.SUSPENDED)
     points = list(where_to_buy(product, on=today, points=open_points)[:MAX_POINTS])
-    extras = {"image": image, "points": points}
+    extras = {"image": image, "points": points, "generation": next(_GENERATIONS)}
     if len(_EXTRAS) >= EXTRAS_MAX:
         _EXTRAS.clear()
     _EXTRAS[key] = (now, extras)
     return extras
 
 
-def _product_context(product, today):
-    if product is None:
-        return {"image": None, "points": []}
-    return {**_extras(product, today), "story": _story(product)}
+def _verdict_html(result, serial: str) -> str:
+    """The verdict block: the only part of the page that changes with every visit."""
+    tone, icon = TONE[result.verdict]
+    return render_to_string(
+        "public/verify/_verdict.html",
+        {
+            "v": result,
+            "verdict": result.verdict,
+            "tone": tone,
+            "icon": icon,
+            "serial": serial,
+            "earlier_scans": max(result.scan_number - 1, 0),
+        },
+    )
+
+
+def _page_context(result, today, extras, form_serial):
+    """The page's context with a marker in each per-visit place (see ``SKELETONS``)."""
+
+    def context_of(marks):
+        form = ReportFakeForm(serial=marks["report_serial"] if form_serial else "")
+        form.initial["token"] = marks["token"]
+        return {
+            "v": result,
+            "verdict": result.verdict,
+            "verdict_label": result.verdict_label,
+            "verdict_html": marks["verdict"],
+            "stamp_serial": marks["stamp_serial"],
+            "open_report": result.verdict in STATUS,
+            "star_marks": "★" * result.certificate.stars if result.certificate else "",
+            "today": today,
+            "form": form,
+            "story": _story(result.product) if result.product else "",
+            "image": extras["image"],
+            "points": extras["points"],
+            "public_domain": settings.OCOP_PUBLIC_DOMAIN,
+            "request": SimpleNamespace(get_full_path=lambda: marks["next"]),
+        }
+
+    return context_of
 
 
 def _verify(request, *, serial: str, gtin: str | None = None, lot: str | None = None):
     today = timezone.localdate()
     result = selectors.verify(serial=serial, gtin=gtin, lot=lot, today=today)
     scanlog.log_request(request, result, serial_raw=serial)
-    tone, icon = TONE[result.verdict]
-    context = {
-        "v": result,
-        "verdict": result.verdict,
-        "verdict_label": result.verdict_label,
-        "tone": tone,
-        "icon": icon,
-        "serial": serial,
-        "open_report": result.verdict in STATUS,
-        "earlier_scans": max(result.scan_number - 1, 0),
-        "star_marks": "★" * result.certificate.stars if result.certificate else "",
-        "today": today,
-        "form": ReportFakeForm(
-            serial=trace_rules.normalise_serial(serial)[:64], gtin=result.gtin, lot=result.lot
-        ),
-        **_product_context(result.product, today),
-    }
-    response = render(
-        request, "public/verify/stamp.html", context, status=STATUS.get(result.verdict, 200)
+    form_serial = trace_rules.normalise_serial(serial)[:64]
+    extras = _extras(result.product, today) if result.product else NO_EXTRAS
+    key = None  # a code that names no stamp: rendered for this visit only
+    if result.display_key is not None:
+        key = (
+            translation.get_language(),
+            result.verdict,
+            today,
+            settings.OCOP_PUBLIC_DOMAIN,
+            bool(form_serial),
+            result.display_key,
+            extras["generation"],
+        )
+    stamp_serial = result.stamp.serial if result.stamp is not None else ""
+    pieces = SKELETONS.render(key, _page_context(result, today, extras, form_serial))
+    html = SKELETONS.fill(
+        pieces,
+        {
+            "verdict": _verdict_html(result, serial),
+            "stamp_serial": escape(stamp_serial),
+            "report_serial": escape(quote(form_serial, safe=URL_SAFE)),
+            "token": escape(new_token(form_serial, gtin=result.gtin, lot=result.lot)),
+            "next": escape(request.get_full_path()),
+        },
     )
+    response = HttpResponse(html, status=STATUS.get(result.verdict, 200))
     response["Cache-Control"] = "no-store"
     return response
 
@@ -133,6 +197,7 @@ def short_link(request, serial: str):
 
 
 @login_not_required
+@csrf_exempt  # anonymous, and guarded by its own means (public.language says why)
 @require_POST
 def report_fake(request, serial: str):
     """A consumer's report of a suspected fake, for a known or an unknown code."""

@@ -257,14 +257,32 @@ class ScanEventQuerySet(models.QuerySet):
 
 
 class ScanEvent(models.Model):
-    """One look-up of a stamp address, known or not. Never the full IP address."""
+    """One look-up of a stamp address, known or not. Never the full IP address.
+
+    The busiest table of all (one row per visit of a verification page), append-only:
+    its references are not checked by the database (each check is an index look-up per
+    row written; the rows they point to are never deleted, and Django still applies
+    ``on_delete``) and it is indexed only for the anomaly lists and the scoping."""
 
     scanned_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    # indexed with the time (trace_scan_stamp_time)
     stamp = models.ForeignKey(
-        Stamp, null=True, blank=True, on_delete=models.SET_NULL, related_name="scans"
+        Stamp,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="scans",
+        db_index=False,
+        db_constraint=False,
     )
     product = models.ForeignKey(
-        "registry.Product", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "registry.Product",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     province = models.ForeignKey(
         "geo.AdministrativeUnit",
@@ -273,13 +291,14 @@ class ScanEvent(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_constraint=False,
     )
     serial_raw = models.CharField(_("code as read"), max_length=64, blank=True)
     gtin = models.CharField(_("GTIN"), max_length=14, blank=True)
     lot = models.CharField(_("lot"), max_length=rules.LOT_MAX_LENGTH, blank=True)
     verdict = models.CharField(_("verdict"), max_length=30, choices=Verdict.choices)
     region = models.CharField(_("coarse location"), max_length=100, blank=True)
-    ip_prefix = models.CharField(_("network"), max_length=64, blank=True, db_index=True)
+    ip_prefix = models.CharField(_("network"), max_length=64, blank=True)
     user_agent = models.CharField(_("browser"), max_length=200, blank=True)
 
     objects = ScanEventQuerySet.as_manager()

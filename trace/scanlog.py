@@ -1,7 +1,8 @@
 """The scan log: every look-up of a stamp address, written without holding up the page.
 
 ``log_scan()`` only appends to an in-process buffer; a daemon thread writes the buffer in
-bulk (one INSERT per flush) every ``FLUSH_SECONDS`` or as soon as ``FLUSH_EVERY`` events
+bulk (one INSERT, or PostgreSQL's COPY for a full buffer, per flush) every
+``FLUSH_SECONDS`` or as soon as ``FLUSH_EVERY`` events
 are waiting. ``flush()`` writes what is waiting now (tests, and at exit). With
 ``settings.OCOP_SCANLOG_SYNC = True`` (tests) each event is written at once instead.
 
@@ -20,6 +21,7 @@ from django.conf import settings
 from django.db import close_old_connections
 from django.utils import timezone
 
+from registry.io import bulk
 from trace import rules
 from trace.models import ScanEvent
 from trace.selectors import Verification
@@ -116,7 +118,7 @@ def flush() -> int:
     if not events:
         return 0
     try:
-        ScanEvent.objects.bulk_create(events, batch_size=1000)
+        bulk.insert(ScanEvent, events)  # COPY on PostgreSQL for a full buffer
     except Exception:  # the log must never break the page nor kill the flusher
         logger.exception("could not write %d scan events", len(events))
         return 0

@@ -1,0 +1,382 @@
+"""The verification of a stamp address: the hot path of the public verification page.
+
+One round trip to the database: a single statement finds the stamp with its batch,
+product, producer, commune and the product's latest certificate, and counts the visit
+(``UPDATE … RETURNING``, so two simultaneous first visits cannot both be "first"). On
+PostgreSQL the look-up and the count are one prepared statement; SQLite, which has no
+data-modifying ``WITH``, runs the same look-up then the count (two statements).
+
+Nothing is cached: the certificate's state is computed from the row read by this very
+statement, so a revocation or a withdrawal shows the moment it is recorded. The count is
+committed with ``synchronous_commit = off`` on PostgreSQL (for that one statement): a
+crash of the database server can lose the last fraction of a second of counts, never
+corrupt them, and the page does not wait for the disk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from geo.models import AdministrativeUnit
+from recognition.choices import IN_FORCE, CertificateState
+from recognition.models import Certificate, Decision
+from registry.models import Producer, Product
+from trace import rules
+from trace.choices import BatchStatus, StampStatus, Verdict
+from trace.models import Stamp, StampBatch
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The answer to one look-up of a stamp address."""
+
+    verdict: str
+    serial: str
+    gtin: str = ""
+    lot: str = ""
+    stamp: Stamp | None = None
+    batch: StampBatch | None = None
+    product: Product | None = None
+    producer: object | None = None
+    certificate: Certificate | None = None
+    certificate_state: str = ""
+    scan_number: int = 0
+    first_scanned_at: dt.datetime | None = None
+    province_id: int | None = None
+    # every value read for the page but the stamp's own (None when no stamp was found):
+    # what a cached rendering of the page may be keyed on
+    display_key: tuple | None = None
+
+    @property
+    def is_genuine(self) -> bool:
+        return self.verdict in (Verdict.GENUINE_FIRST, Verdict.GENUINE_REPEAT)
+
+    @property
+    def is_gone(self) -> bool:
+        """The stamp was withdrawn: the page answers HTTP 410."""
+        return self.verdict == Verdict.WITHDRAWN
+
+    @property
+    def verdict_label(self) -> str:
+        return Verdict(self.verdict).label
+
+
+# --- the statement ----------------------------------------------------------------------
+
+# (model, the fields read): the row is cut into model instances with these.
+_FIELDS = (
+    (Stamp, ("id", "serial", "status", "withdrawn_at", "scan_count", "first_scanned_at")),
+    (StampBatch, ("id", "status", "lot", "production_date", "expiry_date", "product_id")),
+    (Product, ("id", "name", "gtin", "story", "story_en", "producer_id")),
+    (Producer, ("id", "name", "current_unit_id")),
+    (AdministrativeUnit, ("id", "full_name", "province_id")),
+    (
+        Certificate,
+        (
+            "id",
+            "number",
+            "stars",
+            "issued_on",
+            "expires_on",
+            "revoked_on",
+            "superseded_on",
+            "public_code",
+            "product_id",
+            "revocation_decision_id",
+        ),
+    ),
+    (Decision, ("id", "number")),
+)
+# in the models' own field order, as ``Model.from_db()`` wants them
+_READ = tuple(
+    (model, tuple(f.attname for f in model._meta.concrete_fields if f.attname in names))
+    for model, names in _FIELDS
+)
+_ALIASES = ("s", "b", "p", "pr", "u", "c", "rd")
+# each column named after its table's alias: ``found.s_id`` in the PostgreSQL statement
+_COLUMNS = ", ".join(
+    f"{alias}.{column} AS {alias}_{column}"
+    for alias, (model, names) in zip(_ALIASES, _READ, strict=True)
+    for column in (model._meta.get_field(name).column for name in names)
+)
+_WIDTH = sum(len(names) for _model, names in _READ)
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _lookup_sql() -> str:
+    """The stamp and everything its page shows, plus whether this visit counts (an
+    active stamp of an issued batch, read with the GTIN and lot it was printed with)."""
+    # table names come from the models, every value is bound
+    return f"""
+        SELECT {_COLUMNS},
+          (s.status = %(active)s AND b.status = %(issued)s
+           AND (%(gtin)s = '' OR p.gtin = %(gtin)s) AND (%(lot)s = '' OR b.lot = %(lot)s)
+          ) AS countable
+        FROM {_table(Stamp)} s
+        JOIN {_table(StampBatch)} b ON b.id = s.batch_id
+        JOIN {_table(Product)} p ON p.id = b.product_id
+        JOIN {_table(Producer)} pr ON pr.id = p.producer_id
+        JOIN {_table(AdministrativeUnit)} u ON u.id = pr.current_unit_id
+        LEFT JOIN {_table(Certificate)} c ON c.id = (
+          SELECT c2.id FROM {_table(Certificate)} c2
+          WHERE c2.product_id = p.id AND c2.issued_on <= %(today)s
+          ORDER BY c2.issued_on DESC, c2.id DESC LIMIT 1)
+        LEFT JOIN {_table(Decision)} rd ON rd.id = c.revocation_decision_id
+        WHERE s.serial = %(serial)s AND b.status IN (%(issued)s, %(withdrawn)s)"""  # noqa: S608
+
+
+def _count_sql(where: str) -> str:
+    table = _table(Stamp)
+    sets = "scan_count = scan_count + 1, last_scanned_at = %(now)s, "
+    sets += "first_scanned_at = COALESCE(first_scanned_at, %(now)s)"
+    return f"UPDATE {table} SET {sets} {where} RETURNING scan_count, first_scanned_at"  # noqa: S608
+
+
+def _postgresql_sql() -> str:
+    """Look-up and count in one statement; ``synchronous_commit`` is switched off for
+    this statement's own transaction only, and only when it counts."""
+    count = _count_sql(
+        f"FROM found WHERE {_table(Stamp)}.id = found.s_id AND found.countable AND %(count)s"
+    )
+    return f"""
+        WITH found AS ({_lookup_sql()}),
+        counted AS ({count})
+        SELECT found.*, counted.scan_count, counted.first_scanned_at,
+          CASE WHEN counted.scan_count IS NOT NULL
+               THEN set_config('synchronous_commit', 'off', true) END
+        FROM found LEFT JOIN counted ON true"""  # noqa: S608
+
+
+_SQL: dict[str, str] = {}
+
+
+def _sql(name: str) -> str:
+    """The statements, built once per process (table names come from the models)."""
+    if not _SQL:
+        _SQL["lookup"] = _lookup_sql()
+        _SQL["count"] = _count_sql("WHERE id = %(id)s")
+        _SQL["postgresql"] = _postgresql_sql()
+    return _SQL[name]
+
+
+@contextmanager
+def _cursor():
+    """On PostgreSQL a cursor with server-side binding, so that psycopg prepares the
+    statement once per connection (``prepare_threshold`` in settings) instead of having
+    it parsed and planned on every visit; elsewhere Django's own cursor."""
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            yield cursor
+        return
+    import psycopg
+
+    connection.ensure_connection()
+    raw = psycopg.Cursor(connection.connection)
+    logged = connection.queries_logged
+    wrapped = connection.make_debug_cursor(raw) if logged else connection.make_cursor(raw)
+    with wrapped:
+        yield wrapped
+
+
+def _as_datetime(value) -> dt.datetime | None:
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    parsed = parse_datetime(str(value))
+    if parsed is not None and timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed, dt.UTC)
+    return parsed
+
+
+def _as_date(value) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+_DATE_FIELDS = {"production_date", "expiry_date", "issued_on", "expires_on", "revoked_on"}
+_DATE_FIELDS |= {"superseded_on"}
+_DATETIME_FIELDS = {"withdrawn_at", "first_scanned_at"}
+
+
+def _instances(row) -> list:
+    """The row cut into model instances (None for a missing certificate or decision)."""
+    out, start = [], 0
+    for model, names in _READ:
+        values = list(row[start : start + len(names)])
+        start += len(names)
+        if values[0] is None:
+            out.append(None)
+            continue
+        for index, name in enumerate(names):
+            if name in _DATE_FIELDS:
+                values[index] = _as_date(values[index])
+            elif name in _DATETIME_FIELDS:
+                values[index] = _as_datetime(values[index])
+        out.append(model.from_db(connection.alias, names, values))
+    return out
+
+
+def _find(serial: str, gtin: str, lot: str, today: dt.date, count: bool):
+    """(row, (visit number, first visit) or None when not counted)."""
+    now = timezone.now()
+    params = {
+        "serial": serial,
+        "gtin": gtin,
+        "lot": lot,
+        "today": today,
+        "now": now,
+        "count": count,
+        "active": StampStatus.ACTIVE.value,
+        "issued": BatchStatus.ISSUED.value,
+        "withdrawn": BatchStatus.WITHDRAWN.value,
+    }
+    with _cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(_sql("postgresql"), params)
+            row = cursor.fetchone()
+            if row is None:
+                return None, None
+            number, first = row[_WIDTH + 1], row[_WIDTH + 2]
+            return row, ((number, first) if number is not None else None)
+        cursor.execute(_sql("lookup"), params)
+        row = cursor.fetchone()
+        if row is None or not (count and row[_WIDTH]):
+            return row, None
+        cursor.execute(_sql("count"), {"id": row[0], "now": now})
+        number, first = cursor.fetchone()
+        return row, (number, _as_datetime(first))
+
+
+# --- the verdict ------------------------------------------------------------------------
+
+
+def current_certificate(product_id: int, today: dt.date) -> Certificate | None:
+    """The product's latest certificate issued by ``today`` (whatever its state)."""
+    return (
+        Certificate.objects.filter(product_id=product_id, issued_on__lte=today)
+        .select_related("decision", "revocation_decision")
+        .order_by("-issued_on", "-pk")
+        .first()
+    )
+
+
+def recognition(certificate: Certificate | None, today: dt.date) -> tuple[str, str]:
+    """(the certificate's state today, the verdict it gives a genuine stamp: '' when the
+    certificate is in force)."""
+    if certificate is None:
+        return "", Verdict.NOT_RECOGNISED
+    state = certificate.state(today)
+    if state in IN_FORCE:
+        return state, ""
+    if state == CertificateState.REVOKED:
+        return state, Verdict.REVOKED
+    if state == CertificateState.EXPIRED:
+        return state, Verdict.EXPIRED
+    return state, Verdict.NOT_RECOGNISED
+
+
+def _walk_up(serial: str, gtin: str, lot: str, today: dt.date) -> Verification:
+    """Like a GS1 resolver: an unknown serial of a known GTIN still shows the product —
+    only a product the province has published (recognised once, or stamped)."""
+    published = Q(certificates__isnull=False) | Q(stamp_batches__status=BatchStatus.ISSUED)
+    product = (
+        Product.objects.select_related("producer__current_unit")
+        .filter(published, gtin=gtin)
+        .distinct()
+        .first()
+        if gtin
+        else None
+    )
+    if product is None:
+        return Verification(verdict=Verdict.UNKNOWN, serial=serial, gtin=gtin, lot=lot)
+    certificate = current_certificate(product.pk, today)
+    state, _ = recognition(certificate, today)
+    return Verification(
+        verdict=Verdict.UNKNOWN_SERIAL_KNOWN_GTIN,
+        serial=serial,
+        gtin=gtin,
+        lot=lot,
+        product=product,
+        producer=product.producer,
+        certificate=certificate,
+        certificate_state=state,
+        province_id=product.producer.current_unit.province_id,
+    )
+
+
+def verify(
+    *,
+    serial: str,
+    gtin: str | None = None,
+    lot: str | None = None,
+    today: dt.date | None = None,
+    count: bool = True,
+) -> Verification:
+    """Verify a stamp from its address (serial, and the GTIN and lot of a Digital Link).
+
+    Counts the visit (``count``) when the stamp is known and not withdrawn. A serial
+    that does not match the GTIN or lot it came with is treated as unknown.
+    """
+    today = today or timezone.localdate()
+    serial = rules.normalise_serial(serial)
+    gtin13 = rules.normalise_gtin(gtin)
+    lot = lot or ""  # the URL path is already decoded
+    row = counted = None
+    if rules.serial_is_wellformed(serial):
+        row, counted = _find(serial, gtin13, lot, today, count)
+    if row is not None:
+        stamp, batch, product, producer, unit, certificate, revocation = _instances(row)
+        if (gtin13 and gtin13 != product.gtin) or (lot and lot != batch.lot):
+            row = None
+    if row is None:
+        return _walk_up(serial, gtin13, lot, today)
+
+    producer.current_unit = unit
+    product.producer = producer
+    batch.product = product
+    stamp.batch = batch
+    if certificate is not None:
+        certificate.product = product
+        certificate.revocation_decision = revocation
+    common = {
+        "serial": serial,
+        "gtin": product.gtin,
+        "lot": batch.lot,
+        "stamp": stamp,
+        "batch": batch,
+        "product": product,
+        "producer": producer,
+        "province_id": unit.province_id,
+        "display_key": tuple(row[len(_READ[0][1]) : _WIDTH]),
+    }
+    if stamp.status == StampStatus.WITHDRAWN or batch.status == BatchStatus.WITHDRAWN:
+        return Verification(
+            verdict=Verdict.WITHDRAWN,
+            scan_number=stamp.scan_count,
+            first_scanned_at=stamp.first_scanned_at,
+            **common,
+        )
+    state, verdict = recognition(certificate, today)
+    number, first = counted or (stamp.scan_count, stamp.first_scanned_at)
+    if counted:
+        stamp.scan_count, stamp.first_scanned_at = number, first
+    if not verdict:
+        verdict = Verdict.GENUINE_FIRST if number <= 1 else Verdict.GENUINE_REPEAT
+    return Verification(
+        verdict=verdict,
+        certificate=certificate,
+        certificate_state=state,
+        scan_number=number,
+        first_scanned_at=first,
+        **common,
+    )
