@@ -5,10 +5,13 @@ each; PostgreSQL ``COPY``), starts gunicorn on loopback with ``bench/settings.py
 (``ocop.urls`` plus a trivial view), and runs wrk at 32 connections, in interleaved
 rounds, against
 
-- the trivial view ``/bench/trivial`` (same server, middleware and processes), and
+- the trivial view ``/bench/trivial`` (same server, middleware and processes),
+- ``/bench/one-query``, the trivial view plus one ``SELECT 1``: the ceiling of any page
+  that reads the database on every request, on the machine measured, and
 - the GS1 Digital Link addresses of many different stamps, picked at random by a Lua
-  script (each request verifies a stamp: stamp, certificate, counting UPDATE, photo,
-  where to buy, and a buffered scan-log entry).
+  script (each request verifies a stamp: one prepared statement reads the stamp and its
+  certificate and counts the visit; the page is filled in from its skeleton; a buffered
+  scan-log entry).
 
 Prints requests/s of both, the ratio (goal ≥ 0.8) and the p99 latency of verification
 (goal < 50 ms).
@@ -232,14 +235,17 @@ def run(args, database_url: str) -> None:
             warm_verify = _wrk(base, seconds=5, script=str(script), **common)
             if warm["rps"] and warm_verify["rps"] and not warm["socket_errors"]:
                 break
-        trivial, verify = [], []
+        trivial, one_query, verify = [], [], []
         for round_ in range(1, args.rounds + 1):
             t = _wrk(f"{base}/bench/trivial", seconds=args.seconds, script=None, **common)
+            q = _wrk(f"{base}/bench/one-query", seconds=args.seconds, script=None, **common)
             v = _wrk(base, seconds=args.seconds, script=str(script), **common)
             trivial.append(t)
+            one_query.append(q)
             verify.append(v)
             print(
                 f"round {round_}: trivial {t['rps']:.0f} req/s p99 {t['p99']:.1f} ms | "
+                f"one query {q['rps']:.0f} req/s p99 {q['p99']:.1f} ms | "
                 f"verify {v['rps']:.0f} req/s p99 {v['p99']:.1f} ms "
                 f"(non-2xx {v['non2xx']}; socket errors: {v['socket_errors'] or 'none'})"
             )
@@ -247,11 +253,17 @@ def run(args, database_url: str) -> None:
         os.killpg(server.pid, signal.SIGTERM)  # graceful: workers flush their scan logs
         server.wait(timeout=30)
     trivial_rps = statistics.median(r["rps"] for r in trivial)
+    one_query_rps = statistics.median(r["rps"] for r in one_query)
     verify_rps = statistics.median(r["rps"] for r in verify)
     verify_p99 = statistics.median(r["p99"] for r in verify)
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"workers {args.workers}, {args.connections} connections, {args.seconds}s per run")
     print(f"RESULT trivial view: {trivial_rps:.0f} req/s")
+    print(
+        f"RESULT one SELECT 1 per request: {one_query_rps:.0f} req/s, ratio "
+        f"{one_query_rps / trivial_rps if trivial_rps else 0:.2f} (the ceiling of any page "
+        "that reads the database on every request, on this machine)"
+    )
     print(f"RESULT verification: {verify_rps:.0f} req/s, p99 {verify_p99:.1f} ms (goal < 50 ms)")
     ratio = verify_rps / trivial_rps if trivial_rps else 0.0
     print(f"RESULT ratio verification / trivial: {ratio:.2f} (goal ≥ 0.8)")

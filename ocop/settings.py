@@ -131,7 +131,10 @@ DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{VAR_DIR / 'ocop.sqlite3'}",
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
+        # Off (Django's default): a check costs a round trip on every request that uses
+        # the database. After a database restart each server process fails one request,
+        # then reconnects (Django checks a connection that raised). See ADR 0010.
+        conn_health_checks=env_bool("DB_HEALTH_CHECKS", False),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

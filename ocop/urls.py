@@ -7,6 +7,8 @@ from core.views import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # first: the stamp addresses are the busiest URLs, and resolving walks this list
+    path("", include("public.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("accounts/", include("accounts.urls")),
     path("registry/", include("registry.urls")),
@@ -22,6 +24,5 @@ urlpatterns = [
     path("plans/", include("plans.urls")),
     path("core/", include("core.urls")),
     path("admin/", admin.site.urls),
-    path("", include("public.urls")),
     path("", include("dashboard.urls")),
 ]

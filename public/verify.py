@@ -22,9 +22,11 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
+from django.template.defaultfilters import date as date_filter
 from django.utils import timezone, translation
 from django.utils.html import escape
+from django.utils.timezone import template_localtime
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
@@ -56,10 +58,17 @@ _GENERATIONS = itertools.count(1)
 NO_EXTRAS = {"image": None, "points": [], "generation": 0}
 # The verification page is rendered once per product, lot, certificate, verdict, day and
 # language, then filled in per visit (public.skeleton): these are the per-visit places.
-SKELETONS = Skeletons(
-    "public/verify/stamp.html",
-    ("verdict", "stamp_serial", "report_serial", "token", "next"),
+VISIT_SLOTS = (
+    "code",
+    "repeat_title",
+    "first_at",
+    "withdrawn_on",
+    "stamp_serial",
+    "report_serial",
+    "token",
+    "next",
 )
+SKELETONS = Skeletons("public/verify/stamp.html", VISIT_SLOTS)
 # How ``{% url %}`` quotes an argument (django.urls.resolvers: RFC 3986 sub-delimiters).
 URL_SAFE = "!$&'()*+,;=/~:@"
 
@@ -106,34 +115,53 @@ def _extras(product, today) -> dict:
     return extras
 
 
-def _verdict_html(result, serial: str) -> str:
-    """The verdict block: the only part of the page that changes with every visit."""
+def repeat_title(earlier: int) -> str:
+    """The title of a repeated verification (its plural form chosen per visit)."""
+    return ngettext(
+        "Already verified %(counter)s time", "Already verified %(counter)s times", earlier
+    ) % {"counter": earlier}
+
+
+def _visit_values(request, result, serial: str, form_serial: str) -> dict[str, str]:
+    """What differs between two visits of pages with the same skeleton (not escaped)."""
+    stamp = result.stamp
+    first, withdrawn = result.first_scanned_at, stamp.withdrawn_at if stamp else None
+    return {
+        "code": serial,
+        "repeat_title": repeat_title(max(result.scan_number - 1, 0)),
+        "first_at": date_filter(template_localtime(first), "H:i, d/m/Y") if first else "",
+        "withdrawn_on": date_filter(template_localtime(withdrawn), "d/m/Y") if withdrawn else "",
+        "stamp_serial": stamp.serial if stamp else "",
+        "report_serial": form_serial,
+        "token": new_token(form_serial, gtin=result.gtin, lot=result.lot),
+        "next": request.get_full_path(),
+    }
+
+
+def _escaped(values: dict[str, str]) -> dict[str, str]:
+    """The visit's values as the template would write them: escaped, and the serial of
+    the report address quoted like ``{% url %}`` quotes it."""
+    out = {name: escape(value) for name, value in values.items()}
+    out["report_serial"] = escape(quote(values["report_serial"], safe=URL_SAFE))
+    return out
+
+
+def _page_context(result, today, extras, values):
+    """The page's context with a marker in each per-visit place (see ``SKELETONS``); an
+    empty value stays empty, so that the template's conditions see it as the visit does."""
     tone, icon = TONE[result.verdict]
-    return render_to_string(
-        "public/verify/_verdict.html",
-        {
-            "v": result,
-            "verdict": result.verdict,
-            "tone": tone,
-            "icon": icon,
-            "serial": serial,
-            "earlier_scans": max(result.scan_number - 1, 0),
-        },
-    )
-
-
-def _page_context(result, today, extras, form_serial):
-    """The page's context with a marker in each per-visit place (see ``SKELETONS``)."""
 
     def context_of(marks):
-        form = ReportFakeForm(serial=marks["report_serial"] if form_serial else "")
+        marks = {name: marks[name] if values[name] else "" for name in VISIT_SLOTS}
+        form = ReportFakeForm(serial=marks["report_serial"])
         form.initial["token"] = marks["token"]
         return {
             "v": result,
             "verdict": result.verdict,
             "verdict_label": result.verdict_label,
-            "verdict_html": marks["verdict"],
-            "stamp_serial": marks["stamp_serial"],
+            "tone": tone,
+            "icon": icon,
+            **marks,
             "open_report": result.verdict in STATUS,
             "star_marks": "★" * result.certificate.stars if result.certificate else "",
             "today": today,
@@ -154,6 +182,7 @@ def _verify(request, *, serial: str, gtin: str | None = None, lot: str | None = 
     scanlog.log_request(request, result, serial_raw=serial)
     form_serial = trace_rules.normalise_serial(serial)[:64]
     extras = _extras(result.product, today) if result.product else NO_EXTRAS
+    values = _visit_values(request, result, serial, form_serial)
     key = None  # a code that names no stamp: rendered for this visit only
     if result.display_key is not None:
         key = (
@@ -161,23 +190,14 @@ def _verify(request, *, serial: str, gtin: str | None = None, lot: str | None = 
             result.verdict,
             today,
             settings.OCOP_PUBLIC_DOMAIN,
-            bool(form_serial),
             result.display_key,
             extras["generation"],
+            tuple(bool(value) for value in values.values()),  # the places the page has
         )
-    stamp_serial = result.stamp.serial if result.stamp is not None else ""
-    pieces = SKELETONS.render(key, _page_context(result, today, extras, form_serial))
-    html = SKELETONS.fill(
-        pieces,
-        {
-            "verdict": _verdict_html(result, serial),
-            "stamp_serial": escape(stamp_serial),
-            "report_serial": escape(quote(form_serial, safe=URL_SAFE)),
-            "token": escape(new_token(form_serial, gtin=result.gtin, lot=result.lot)),
-            "next": escape(request.get_full_path()),
-        },
+    pieces = SKELETONS.render(key, _page_context(result, today, extras, values))
+    response = HttpResponse(
+        SKELETONS.fill(pieces, _escaped(values)), status=STATUS.get(result.verdict, 200)
     )
-    response = HttpResponse(html, status=STATUS.get(result.verdict, 200))
     response["Cache-Control"] = "no-store"
     return response
 

@@ -180,6 +180,7 @@ def _cursor():
         return
     import psycopg
 
+    connection.close_if_health_check_failed()  # as Django's own cursors do
     connection.ensure_connection()
     raw = psycopg.Cursor(connection.connection)
     logged = connection.queries_logged

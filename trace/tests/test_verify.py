@@ -211,3 +211,10 @@ def test_only_a_counted_visit_skips_waiting_for_the_disk(trace):
     assert setting() == "on"
     verify(serial=stamp.serial)
     assert setting() == "off"
+
+
+@postgresql_only
+def test_the_stamp_table_leaves_room_for_in_place_count_updates():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'trace_stamp'")
+        assert "fillfactor=90" in cursor.fetchone()[0]
