@@ -178,7 +178,8 @@ def _page_context(result, today, extras, values):
 
 def _verify(request, *, serial: str, gtin: str | None = None, lot: str | None = None):
     today = timezone.localdate()
-    result = selectors.verify(serial=serial, gtin=gtin, lot=lot, today=today)
+    person = not trace_rules.is_robot(request.headers.get("User-Agent", ""))
+    result = selectors.verify(serial=serial, gtin=gtin, lot=lot, today=today, count=person)
     scanlog.log_request(request, result, serial_raw=serial)
     form_serial = trace_rules.normalise_serial(serial)[:64]
     extras = _extras(result.product, today) if result.product else NO_EXTRAS

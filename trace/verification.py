@@ -204,8 +204,15 @@ def _as_date(value) -> dt.date | None:
     return dt.date.fromisoformat(str(value)[:10])
 
 
-_DATE_FIELDS = {"production_date", "expiry_date", "issued_on", "expires_on", "revoked_on"}
-_DATE_FIELDS |= {"superseded_on"}
+# SQLite returns dates and times as text from a raw cursor
+_DATE_FIELDS = {
+    "production_date",
+    "expiry_date",
+    "issued_on",
+    "expires_on",
+    "revoked_on",
+    "superseded_on",
+}
 _DATETIME_FIELDS = {"withdrawn_at", "first_scanned_at"}
 
 
@@ -325,8 +332,9 @@ def verify(
 ) -> Verification:
     """Verify a stamp from its address (serial, and the GTIN and lot of a Digital Link).
 
-    Counts the visit (``count``) when the stamp is known and not withdrawn. A serial
-    that does not match the GTIN or lot it came with is treated as unknown.
+    Counts the visit (``count``) when the stamp is known and not withdrawn; a visit not
+    counted gets the verdict and number the next counted visit would get. A serial that
+    does not match the GTIN or lot it came with is treated as unknown.
     """
     today = today or timezone.localdate()
     serial = rules.normalise_serial(serial)
@@ -368,9 +376,11 @@ def verify(
             **common,
         )
     state, verdict = recognition(certificate, today)
-    number, first = counted or (stamp.scan_count, stamp.first_scanned_at)
     if counted:
+        number, first = counted
         stamp.scan_count, stamp.first_scanned_at = number, first
+    else:  # a visit not counted (a robot's) reads as the next visit would
+        number, first = stamp.scan_count + 1, stamp.first_scanned_at
     if not verdict:
         verdict = Verdict.GENUINE_FIRST if number <= 1 else Verdict.GENUINE_REPEAT
     return Verification(

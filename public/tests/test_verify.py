@@ -2,6 +2,7 @@
 words; the scan log; the Digital Link forms a resolver accepts; a fixed query count."""
 
 import datetime as dt
+import re
 from urllib.parse import urlsplit
 
 import pytest
@@ -84,7 +85,9 @@ def vd(rec):
 
 
 def verdict_of(response):
-    return response.context["verdict"]
+    """The verdict the page shows (the page may be filled from a kept skeleton, with no
+    template rendered for this visit)."""
+    return re.search(r'data-verdict="([a-z_]+)"', response.content.decode()).group(1)
 
 
 def test_the_first_visit_says_genuine_first_verification(client, vd):
@@ -228,6 +231,21 @@ def test_the_address_forms_a_resolver_accepts(client, vd, form):
 def test_the_printed_address_is_what_the_route_reads(client, vd):
     stamp = vd.stamps[0]
     assert path_of(stamp) == f"/01/0{GTIN}/10/L2026%2F05/21/{stamp.serial}"
+
+
+def test_a_link_preview_is_logged_but_does_not_use_up_the_first_verification(client, vd):
+    """A buyer shares the stamp's address in a chat: the app's robot fetches it first."""
+    stamp = vd.stamps[0]
+    robot = "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)"
+    preview = client.get(path_of(stamp), HTTP_USER_AGENT=robot)
+    assert verdict_of(preview) == Verdict.GENUINE_FIRST
+    assert Stamp.objects.get(pk=stamp.pk).scan_count == 0
+    assert ScanEvent.objects.filter(stamp=stamp, user_agent__startswith="facebookext").exists()
+    phone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) Safari/604.1"
+    assert verdict_of(client.get(path_of(stamp), HTTP_USER_AGENT=phone)) == Verdict.GENUINE_FIRST
+    assert verdict_of(client.get(path_of(stamp), HTTP_USER_AGENT=robot)) == Verdict.GENUINE_REPEAT
+    assert Stamp.objects.get(pk=stamp.pk).scan_count == 1
+    assert ScanEvent.objects.filter(stamp=stamp).count() == 3
 
 
 def test_the_page_speaks_english_when_chosen(client, vd):

@@ -126,3 +126,36 @@ def test_every_symbol_is_drawn_evenly():
     counts = Counter("".join(s[:16] for s in rules.new_serials(6000)))
     assert set(counts) == set(rules.SERIAL_ALPHABET)
     assert max(counts.values()) < 1.2 * min(counts.values())
+
+
+IPHONE = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1"
+)
+ZALO_IN_APP = (
+    "Mozilla/5.0 (Linux; Android 12; SM-A525F) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Version/4.0 Chrome/119.0.6045.163 Mobile Safari/537.36 Zalo android/12110111 "
+    "ZaloTheme/light ZaloLanguage/vn"
+)
+FACEBOOK_IN_APP = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 16_6 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Mobile/15E148 [FBAN/FBIOS;FBAV/430.0.0.31.106;]"
+)
+
+
+@pytest.mark.parametrize(
+    "user_agent, robot",
+    [
+        ("facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)", True),
+        ("TelegramBot (like TwitterBot)", True),
+        ("WhatsApp/2.23.20.0 A", True),
+        ("Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)", True),
+        ("Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)", True),
+        (IPHONE, False),
+        (ZALO_IN_APP, False),  # a buyer scanning with Zalo's own QR reader
+        (FACEBOOK_IN_APP, False),
+        ("", False),
+    ],
+)
+def test_link_previews_and_search_engines_are_robots_buyers_are_not(user_agent, robot):
+    assert rules.is_robot(user_agent) is robot

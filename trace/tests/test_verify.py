@@ -218,3 +218,13 @@ def test_the_stamp_table_leaves_room_for_in_place_count_updates():
     with connection.cursor() as cursor:
         cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'trace_stamp'")
         assert "fillfactor=90" in cursor.fetchone()[0]
+
+
+def test_a_visit_not_counted_reads_as_the_next_visit_would(trace):
+    stamp = first_stamp(trace.issued())
+    assert verify(serial=stamp.serial, count=False).verdict == Verdict.GENUINE_FIRST
+    verify(serial=stamp.serial)
+    uncounted = verify(serial=stamp.serial, count=False)
+    assert uncounted.verdict == Verdict.GENUINE_REPEAT and uncounted.scan_number == 2
+    stamp.refresh_from_db()
+    assert stamp.scan_count == 1
