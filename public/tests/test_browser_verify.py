@@ -18,6 +18,12 @@ from trace import rules
 
 SHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 PHONE = {"width": 390, "height": 844}
+# A buyer's phone (Chrome on Android). Headless Chromium's own agent is a known robot,
+# whose visits are logged but not counted (trace.rules.is_robot).
+PHONE_BROWSER = (
+    "Mozilla/5.0 (Linux; Android 14; SM-A546E) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Mobile Safari/537.36"
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,7 +43,9 @@ def shot(page, name):
 
 
 def test_a_consumer_verifies_a_stamp_until_the_certificate_is_revoked(live_server, browser, vd):
-    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True)
+    context = browser.new_context(
+        viewport=PHONE, device_scale_factor=2, is_mobile=True, user_agent=PHONE_BROWSER
+    )
     page = context.new_page()
     address = f"{live_server.url}{path_of(vd.stamps[0])}"
 
