@@ -1,6 +1,7 @@
 """Each verdict of the verification, the visit counter and the scan log."""
 
 import datetime as dt
+import os
 
 import pytest
 from django.db import connection
@@ -165,7 +166,7 @@ def test_scans_are_logged_with_the_network_only_unknown_codes_too(trace):
 
 def test_the_buffer_writes_in_bulk_on_flush(trace, settings, django_assert_num_queries):
     settings.OCOP_SCANLOG_SYNC = False
-    scanlog._flusher["pid"] = "tests"  # no flusher thread in tests: flush by hand
+    scanlog._flusher["pid"] = os.getpid()  # as if started: no flusher thread, flush by hand
     try:
         for _ in range(5):
             scanlog.log_scan(verify(serial="UNKNOWN"), ip="10.0.0.1")
@@ -176,6 +177,25 @@ def test_the_buffer_writes_in_bulk_on_flush(trace, settings, django_assert_num_q
     finally:
         scanlog._flusher["pid"] = None
     assert ScanEvent.objects.filter(verdict=Verdict.UNKNOWN).count() == 5
+
+
+def test_a_full_buffer_is_written_whole(trace, settings):
+    """A full buffer goes through PostgreSQL's COPY (registry.io.bulk), else one INSERT."""
+    settings.OCOP_SCANLOG_SYNC = False
+    stamp = first_stamp(trace.issued())
+    scanlog._flusher["pid"] = os.getpid()  # as if started: no flusher thread
+    try:
+        for index in range(scanlog.FLUSH_EVERY + 50):
+            known = verify(serial=stamp.serial, count=False)
+            scanlog.log_scan(known, ip=f"10.0.{index % 7}.1", user_agent="Mozilla/5.0")
+        assert scanlog.flush() == scanlog.FLUSH_EVERY + 50
+    finally:
+        scanlog._flusher["pid"] = None
+    events = ScanEvent.objects.filter(stamp=stamp)
+    assert events.count() == scanlog.FLUSH_EVERY + 50
+    assert set(events.values_list("ip_prefix", flat=True)) == {f"10.0.{i}.0/24" for i in range(7)}
+    province = trace.product_x.producer.current_unit.province_id
+    assert set(events.values_list("province_id", flat=True)) == {province}
 
 
 postgresql_only = pytest.mark.skipif(
