@@ -45,12 +45,14 @@ def recent_years(count: int = 6, *, ahead: int = 0) -> list[int]:
 
 # A column of a list workbook: (header, width, value of a row).
 Column = tuple[str, int, Callable[[Any], Any]]
-_HEADER_FONT = Font(bold=True, color="FFFFFF")
-_HEADER_FILL = PatternFill("solid", fgColor="B91C1C")
+# the header style of every workbook the application writes
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="B91C1C")
 
 
-def _cell(sheet, value: Any):
-    """Strings stay strings (never a formula); dates get a Vietnamese date format."""
+def safe_cell(sheet, value: Any):
+    """A write-only cell: strings stay strings (a value such as "=1+1" never becomes a
+    formula), dates get a Vietnamese date format, empty text is an empty cell."""
     if isinstance(value, Promise):  # a lazily translated label
         value = str(value)
     if isinstance(value, str):
@@ -76,12 +78,12 @@ def write_list_xlsx(title: str, columns: list[Column], objects: Iterable, fileob
     header = []
     for text, _width, _get in columns:
         cell = WriteOnlyCell(sheet, value=text)
-        cell.font = _HEADER_FONT
-        cell.fill = _HEADER_FILL
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         header.append(cell)
     sheet.append(header)
     with translation.override(settings.LANGUAGE_CODE):  # choice labels in Vietnamese
         for obj in objects:
-            sheet.append([_cell(sheet, get(obj)) for _h, _w, get in columns])
+            sheet.append([safe_cell(sheet, get(obj)) for _h, _w, get in columns])
     workbook.save(fileobj)

@@ -21,17 +21,16 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from core.listing import HEADER_FILL, HEADER_FONT, safe_cell
 from registry.io import columns as cols
 from registry.models import Producer, Product, ProductSet
 
 SHEETS = {"producers": "Chủ thể", "products": "Sản phẩm"}
 CHUNK = 2000
-_HEADER_FONT = Font(bold=True, color="FFFFFF")
-_HEADER_FILL = PatternFill("solid", fgColor="B91C1C")
 
 
 def columns_for(kind: str) -> list[cols.Column]:
@@ -95,24 +94,11 @@ def _header_cells(sheet, columns: list[cols.Column]) -> list[WriteOnlyCell]:
     cells = []
     for column in columns:
         cell = WriteOnlyCell(sheet, value=column.header)
-        cell.font = _HEADER_FONT
-        cell.fill = _HEADER_FILL
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         cells.append(cell)
     return cells
-
-
-def _text_cell(sheet, value: Any):
-    """Strings stay strings: a value such as "=1+1" must never become a formula."""
-    if isinstance(value, str) and value:
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"
-        return cell
-    if hasattr(value, "year"):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = "DD/MM/YYYY"
-        return cell
-    return value if value != "" else None
 
 
 def write_xlsx(kind: str, rows: Iterable[list[Any]], fileobj) -> None:
@@ -124,7 +110,7 @@ def write_xlsx(kind: str, rows: Iterable[list[Any]], fileobj) -> None:
     sheet.freeze_panes = "A2"
     sheet.append(_header_cells(sheet, columns))
     for row in rows:
-        sheet.append([_text_cell(sheet, v) for v in row])
+        sheet.append([safe_cell(sheet, v) for v in row])
     workbook.save(fileobj)
 
 
@@ -186,8 +172,8 @@ def template_xlsx(kind: str, fileobj) -> None:
     for index, column in enumerate(columns, start=1):
         letter = get_column_letter(index)
         cell = sheet.cell(row=1, column=index, value=column.header)
-        cell.font = _HEADER_FONT
-        cell.fill = _HEADER_FILL
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         sheet.column_dimensions[letter].width = column.width
         if column.kind in (cols.CODE, cols.UNIT, cols.REF):
