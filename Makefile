@@ -7,12 +7,12 @@ PORT ?= 8000
 
 .PHONY: demo test install system-deps assets migrate data serve lint check messages bench clean
 
-## demo: install everything, build the demo database (SQLite under var/) and serve it
+## demo: install everything, build the demo database (SQLite under var/), serve it with its worker
 demo: install migrate data
 	@echo
 	@$(PY) manage.py demo_data | tail -n +2
-	@echo "Open http://$(HOST):$(PORT)/ — stop with Ctrl+C"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@echo "Open http://$(HOST):$(PORT)/ — the background worker runs beside it; stop both with Ctrl+C"
+	scripts/serve-demo.sh $(HOST):$(PORT)
 
 ## test: install what the tests need and run the whole suite (browser tests included)
 test: install system-deps lint
@@ -48,7 +48,7 @@ data: migrate
 	$(PY) manage.py demo_data > /dev/null
 
 serve:
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	scripts/serve-demo.sh $(HOST):$(PORT)
 
 ## lint: ruff, formatting, migrations in step with models, import layers, translations compile
 lint: install
