@@ -1,0 +1,160 @@
+"""Tokens (life cycle and scopes), JSON errors, incremental sync, ETags, the national export
+and the schema and docs (served without a CDN)."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from api.models import ApiToken
+from api.services import token_create, token_revoke
+from core.models import AuditEvent
+from registry import services as registry_services
+from registry.models import Product
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(raw=None, language=None):
+    client = APIClient()
+    if raw:
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    if language:
+        client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
+    return client
+
+
+def test_a_token_is_shown_once_stored_hashed_and_audited(personas):
+    token, raw = token_create(
+        actor=personas.provincial, name="Cổng quốc gia", scopes=["registry:read"], days=30
+    )
+    assert raw.startswith("ocop_") and raw not in token.key_hash
+    assert not ApiToken.objects.filter(key_hash=raw).exists()
+    assert AuditEvent.objects.filter(action="ocop.api_token.created").count() == 1
+    response = _client(raw).get("/api/v1/products/")
+    assert response.status_code == 200
+    token.refresh_from_db()
+    assert token.last_used_at is not None
+
+
+def test_token_life_cycle_expire_revoke_and_scope(personas):
+    token, raw = token_create(
+        actor=personas.provincial, name="Siêu thị", scopes=["registry:read"], days=1
+    )
+    client = _client(raw)
+    assert client.get("/api/v1/products/").status_code == 200
+    # a scope it does not have
+    refused = client.get("/api/v1/certificates/")
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "permission_denied"
+    assert "recognition" in refused.json()["message"]
+    # expired
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    expired = client.get("/api/v1/products/")
+    assert expired.status_code == 401 and expired.json()["code"] == "authentication_failed"
+    # revoked
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() + dt.timedelta(days=1))
+    assert client.get("/api/v1/products/").status_code == 200
+    token_revoke(actor=personas.provincial, token=token, reason="hết hợp đồng")
+    assert client.get("/api/v1/products/").status_code == 401
+    assert AuditEvent.objects.filter(
+        action="ocop.api_token.revoked", reason="hết hợp đồng"
+    ).exists()
+    # an invalid key
+    assert _client("ocop_deadbeef_nope").get("/api/v1/products/").status_code == 401
+
+
+def test_only_an_administrator_makes_a_token_for_another_account(personas):
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    with pytest.raises(PermissionDenied):
+        token_create(
+            actor=personas.provincial, owner=personas.commune, name="x", scopes=["geo:read"], days=1
+        )
+    token, _raw = token_create(
+        actor=personas.admin, owner=personas.commune, name="dịch vụ", scopes=["geo:read"], days=1
+    )
+    assert token.user == personas.commune and token.created_by == personas.admin
+    with pytest.raises(ValidationError) as error:
+        token_create(actor=personas.provincial, name="", scopes=["nope:read"], days=999)
+    assert set(error.value.message_dict) == {"name", "scopes", "days"}
+
+
+def test_errors_are_json_in_the_callers_language(personas):
+    _token, raw = token_create(
+        actor=personas.provincial, name="t", scopes=["registry:read"], days=1
+    )
+    vi = _client(raw).get("/api/v1/products/999999/")
+    assert vi.status_code == 404 and vi["Content-Type"].startswith("application/json")
+    assert vi.json() == {"code": "not_found", "message": "Không tìm thấy."}
+    en = _client(raw, "en-US,en;q=0.9").get("/api/v1/products/999999/")
+    assert en.json() == {"code": "not_found", "message": "Not found."}
+    nowhere = _client(raw).get("/api/v1/no-such-thing/")
+    assert nowhere.status_code == 404 and nowhere.json()["code"] == "not_found"
+    bad = _client(raw).get("/api/v1/products/?updated_since=yesterday")
+    assert bad.status_code == 400
+    assert bad.json()["code"] == "invalid" and "updated_since" in bad.json()["fields"]
+    assert _client(raw).post("/api/v1/products/", {}, format="json").status_code == 403
+
+
+def test_updated_since_and_cursor_pages_for_incremental_sync(personas):
+    _token, raw = token_create(
+        actor=personas.provincial, name="t", scopes=["registry:read"], days=1
+    )
+    client = _client(raw)
+    mark = timezone.now()
+    product = Product.objects.get(producer=personas.producer_x)
+    registry_services.product_update(actor=personas.provincial, product=product, description="Mới")
+    changed = client.get("/api/v1/products/", {"updated_since": mark.isoformat()}).json()
+    assert [row["id"] for row in changed["results"]] == [product.pk]
+    first = client.get("/api/v1/products/", {"page_size": 1}).json()
+    assert len(first["results"]) == 1 and first["next"]
+    second = client.get(first["next"]).json()
+    assert second["results"][0]["id"] != first["results"][0]["id"]
+
+
+def test_details_answer_if_none_match_with_304(personas):
+    _token, raw = token_create(
+        actor=personas.provincial, name="t", scopes=["registry:read"], days=1
+    )
+    client = _client(raw)
+    product = Product.objects.get(producer=personas.producer_x)
+    first = client.get(f"/api/v1/products/{product.pk}/")
+    tag = first["ETag"]
+    assert client.get(f"/api/v1/products/{product.pk}/", HTTP_IF_NONE_MATCH=tag).status_code == 304
+    registry_services.product_update(actor=personas.provincial, product=product, description="Đổi")
+    assert client.get(f"/api/v1/products/{product.pk}/", HTTP_IF_NONE_MATCH=tag).status_code == 200
+
+
+def test_the_national_export_gives_a_provinces_records_in_one_call(personas):
+    _token, raw = token_create(
+        actor=personas.provincial, name="quốc gia", scopes=["recognition:read"], days=1
+    )
+    client = _client(raw)
+    body = client.get("/api/v1/national-export/", {"province": "48"}).json()
+    assert {p["name"] for p in body["producers"]} == {"HTX Hải Châu", "HTX Hội An"}
+    assert len(body["products"]) == 2 and body["certificates"] == []
+    later = client.get(
+        "/api/v1/national-export/", {"province": "48", "updated_since": body["generated_at"]}
+    ).json()
+    assert later["producers"] == [] and later["products"] == []
+    # another province's export is empty for this office (scope), and a bad code is a 400
+    assert client.get("/api/v1/national-export/", {"province": "01"}).json()["producers"] == []
+    assert client.get("/api/v1/national-export/", {"province": "x"}).status_code == 400
+
+
+def test_schema_and_docs_are_served_from_our_own_static_files(client, personas):
+    client.force_login(personas.provincial)
+    schema = client.get("/api/v1/schema/")
+    assert schema.status_code == 200 and b"openapi" in schema.content
+    docs = client.get("/api/v1/docs/")
+    assert docs.status_code == 200
+    html = docs.content.decode()
+    assert "swagger-ui" in html and "cdn" not in html.lower() and "//unpkg" not in html
+
+
+def test_the_session_of_a_signed_in_user_works_for_reading(client, personas):
+    client.force_login(personas.producer)
+    rows = client.get("/api/v1/products/").json()["results"]
+    assert {r["name"] for r in rows} == {"Nước mắm Hải Châu"}

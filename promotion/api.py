@@ -1,0 +1,65 @@
+"""Fairs and other promotion events, participation, MOUs and contracts."""
+
+from core.api import resource
+from promotion.models import Contract, Event, Participation
+
+resource(
+    "events",
+    Event,
+    module="promotion",
+    fields=(
+        "id",
+        "kind",
+        "name",
+        "start_date",
+        "end_date",
+        "place_kind",
+        "place",
+        "country",
+        "organiser",
+        "province",
+        "budget",
+        "visitors",
+        "sales_on_site",
+        "created_at",
+        "updated_at",
+    ),
+    filters=("kind", "province"),
+)
+resource(
+    "participations",
+    Participation,
+    module="promotion",
+    fields=(
+        "id",
+        "event",
+        "producer",
+        "booth_number",
+        "booth_size",
+        "sales_on_site",
+        "contracts_signed",
+    ),
+    filters=("event", "producer"),
+)
+resource(
+    "contracts",
+    Contract,
+    module="promotion",
+    fields=(
+        "id",
+        "kind",
+        "number",
+        "producer",
+        "counterparty",
+        "counterparty_kind",
+        "value",
+        "signed_on",
+        "starts_on",
+        "ends_on",
+        "status",
+        "source_event",
+        "created_at",
+        "updated_at",
+    ),
+    filters=("kind", "producer", "status"),
+)

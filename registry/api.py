@@ -1,0 +1,81 @@
+"""Producers, products and evidence documents (metadata) for other systems."""
+
+from core.api import resource
+from registry.filtersets import ProducerFilter, ProductFilter
+from registry.models import Document, Producer, Product
+
+resource(
+    "producers",
+    Producer,
+    module="registry",
+    fields=(
+        "id",
+        "code",
+        "name",
+        "legal_form",
+        "tax_code",
+        "registration_number",
+        "registration_date",
+        "founded_on",
+        "representative",
+        "representative_position",
+        "address",
+        "unit_recorded",
+        "current_unit",
+        "phone",
+        "email",
+        "website",
+        "workforce_total",
+        "status",
+        "created_at",
+        "updated_at",
+    ),
+    filterset=ProducerFilter,
+)
+resource(
+    "products",
+    Product,
+    module="registry",
+    fields=(
+        "id",
+        "name",
+        "producer",
+        "product_set",
+        "code",
+        "historical_codes",
+        "gtin",
+        "description",
+        "packaging",
+        "unit",
+        "price",
+        "quality_declaration",
+        "key_product_tier",
+        "stars",
+        "status",
+        "created_at",
+        "updated_at",
+    ),
+    filterset=ProductFilter,
+)
+resource(
+    "documents",
+    Document,
+    module="registry",
+    fields=(
+        "id",
+        "producer",
+        "product",
+        "doc_type",
+        "title",
+        "number",
+        "issuer",
+        "issued_on",
+        "expires_on",
+        "content_type",
+        "size",
+        "sha256",
+        "created_at",
+        "updated_at",
+    ),
+    filters=("producer", "product", "doc_type"),
+)
