@@ -23,6 +23,7 @@ from typing import Any
 import django_filters
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import models
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils import timezone, translation
@@ -31,6 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.utils.translation.trans_real import parse_accept_lang_header
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.openapi import AutoSchema
 from rest_framework import exceptions, pagination, serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -131,6 +133,31 @@ def exception_handler(exc, context):
     return response
 
 
+class ErrorSerializer(serializers.Serializer):
+    """Every error of the API."""
+
+    code = serializers.CharField(help_text="A stable code: invalid, not_found, …")
+    message = serializers.CharField(help_text="In the language of Accept-Language (vi, en)")
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="Messages per field or query parameter (for code invalid)",
+    )
+
+
+class ApiSchema(AutoSchema):
+    """The schema documents the errors every operation may answer with."""
+
+    ERROR_CODES = ("400", "401", "403", "404", "429")
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        if direction == "response":
+            for code in self.ERROR_CODES:
+                responses.setdefault(code, self._get_response_for_code(ErrorSerializer, code))
+        return responses
+
+
 # --- pagination and filters -------------------------------------------------------------
 class Cursor(pagination.CursorPagination):
     """Stable pages for large sets and incremental sync: ``next`` holds an opaque cursor."""
@@ -209,6 +236,17 @@ def filterset_for(model, fields: tuple[str, ...], base=django_filters.FilterSet)
     return type(f"{model.__name__}ApiFilter", (base,), {"Meta": meta})
 
 
+class ApiModelSerializer(serializers.ModelSerializer):
+    """Read models as they are stored: an optional e-mail or web address may be blank, so
+    it is plain text in the schema (a blank is not a valid "email"/"uri" format)."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.URLField: serializers.CharField,
+        models.EmailField: serializers.CharField,
+    }
+
+
 # --- resources -----------------------------------------------------------------------------
 @dataclass
 class Resource:
@@ -236,7 +274,7 @@ class Resource:
         attrs["Meta"] = type(
             "Meta", (), {"model": self.model, "fields": names, "read_only_fields": names}
         )
-        return type(f"{self.model.__name__}ApiSerializer", (serializers.ModelSerializer,), attrs)
+        return type(f"{self.model.__name__}ApiSerializer", (ApiModelSerializer,), attrs)
 
     def viewset_class(self):
         base = self.viewset or ScopedReadViewSet
@@ -269,6 +307,17 @@ def resource(name: str, model, **kwargs) -> Resource:
     RESOURCES[:] = [r for r in RESOURCES if r.name != name]
     RESOURCES.append(declared)
     return declared
+
+
+def scoped_object(model, user, pk, field_name: str, action: str = VIEW):
+    """A foreign key given to the API, re-checked with ``restrict()``: an id out of the
+    caller's scope reads as one that does not exist."""
+    try:
+        return model.objects.restrict(user, action).get(pk=int(pk))
+    except (model.DoesNotExist, TypeError, ValueError, OverflowError):
+        raise exceptions.ValidationError(
+            {field_name: [_("No such record in your scope.")]}
+        ) from None
 
 
 def etag_of(data) -> str:

@@ -1,8 +1,39 @@
 """Producers, products and evidence documents (metadata) for other systems."""
 
-from core.api import resource
+from django.http import FileResponse, Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework.decorators import action
+
+from core.api import ScopedReadViewSet, resource
+from registry import documents as docs
 from registry.filtersets import ProducerFilter, ProductFilter
 from registry.models import Document, Producer, Product
+
+
+class DocumentViewSet(ScopedReadViewSet):
+    """Evidence documents: metadata, and the file itself at ``download``."""
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def download(self, request, pk=None):
+        document = self.get_object()
+        if not document.file or not document.file.name:
+            raise Http404
+        try:
+            handle = document.file.open("rb")
+        except OSError as exc:
+            raise Http404 from exc
+        response = FileResponse(
+            handle,
+            as_attachment=True,
+            filename=docs.download_name(document.title, docs.file_extension(document.file.name)),
+            content_type=document.content_type or docs.content_type_for(document.file.name),
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        return response
+
 
 resource(
     "producers",
@@ -78,4 +109,5 @@ resource(
         "updated_at",
     ),
     filters=("producer", "product", "doc_type"),
+    viewset=DocumentViewSet,
 )

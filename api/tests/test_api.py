@@ -2,6 +2,7 @@
 and the schema and docs (served without a CDN)."""
 
 import datetime as dt
+import json
 
 import pytest
 from django.utils import timezone
@@ -13,7 +14,13 @@ from core.models import AuditEvent
 from registry import services as registry_services
 from registry.models import Product
 
+from recognition.tests.conftest import rec as rec  # noqa: F401  (a fixture)
+
 pytestmark = pytest.mark.django_db
+
+
+def TODAY_ISO():  # noqa: N802
+    return timezone.localdate().isoformat()
 
 
 def _client(raw=None, language=None):
@@ -158,3 +165,100 @@ def test_the_session_of_a_signed_in_user_works_for_reading(client, personas):
     client.force_login(personas.producer)
     rows = client.get("/api/v1/products/").json()["results"]
     assert {r["name"] for r in rows} == {"Nước mắm Hải Châu"}
+
+
+def test_certificates_carry_their_state_on_the_day_asked(rec):
+    from recognition.tests.conftest import TODAY
+
+    certificate = rec.certified()
+    _token, raw = token_create(actor=rec.provincial, name="t", scopes=["recognition:read"], days=1)
+    client = _client(raw)
+    now = client.get(f"/api/v1/certificates/{certificate.pk}/").json()
+    assert now["state"] == certificate.state(TODAY())
+    later = certificate.expires_on + dt.timedelta(days=400)
+    then = client.get(f"/api/v1/certificates/{certificate.pk}/", {"on": later.isoformat()})
+    assert then.json()["state"] == certificate.state(later) == "expired"
+    assert client.get("/api/v1/certificates/", {"on": "2026-02-30"}).status_code == 400
+
+
+def test_a_stamp_batch_is_requested_through_the_same_service_and_scope(rec):
+    from trace.models import StampBatch
+
+    rec.certified()
+    _token, raw = token_create(actor=rec.producer, name="in", scopes=["trace:write"], days=1)
+    client = _client(raw)
+    body = {
+        "product": rec.product_x.pk,
+        "lot": "LO2026A",
+        "production_date": TODAY_ISO(),
+        "quantity": 500,
+    }
+    made = client.post("/api/v1/stamp-batches/", body, format="json")
+    assert made.status_code == 201, made.content
+    batch = StampBatch.objects.get(pk=made.json()["id"])
+    assert batch.requested_by == rec.producer and batch.status == "requested"
+    assert AuditEvent.objects.filter(
+        action="ocop.stamp_batch.requested", actor=rec.producer
+    ).exists()
+    # another producer's product is out of scope: refused, nothing written
+    foreign = client.post(
+        "/api/v1/stamp-batches/", {**body, "product": rec.product_y.pk}, format="json"
+    )
+    assert foreign.status_code == 400 and "product" in foreign.json()["fields"]
+    bad = client.post("/api/v1/stamp-batches/", {**body, "quantity": -3}, format="json")
+    assert bad.status_code == 400 and "quantity" in bad.json()["fields"]
+    assert StampBatch.objects.count() == 1
+    # a read-only token may not write
+    _t, read_only = token_create(actor=rec.producer, name="r", scopes=["trace:read"], days=1)
+    refused = _client(read_only).post("/api/v1/stamp-batches/", body, format="json")
+    assert refused.status_code == 403
+
+
+def test_serials_stream_as_csv_and_json_lines(rec):
+    from trace import services as trace_services
+
+    rec.certified()
+    batch = trace_services.batch_request(
+        actor=rec.producer,
+        product=rec.product_x,
+        lot="LO1",
+        production_date=timezone.localdate(),
+        quantity=25,
+    )
+    trace_services.batch_transition(actor=rec.provincial, batch=batch, to_status="approved")
+    trace_services.batch_issue(actor=rec.provincial, batch_id=batch.pk)  # the worker's job
+    batch.refresh_from_db()
+    assert batch.status == "issued"
+    _token, raw = token_create(actor=rec.provincial, name="in", scopes=["trace:read"], days=1)
+    client = _client(raw)
+    csv_body = b"".join(client.get(f"/api/v1/stamp-batches/{batch.pk}/serials/").streaming_content)
+    assert csv_body.decode("utf-8-sig").count("\n") == 26
+    lines = b"".join(
+        client.get(f"/api/v1/stamp-batches/{batch.pk}/serials/", {"as": "jsonl"}).streaming_content
+    ).splitlines()
+    serials = {json.loads(line)["serial"] for line in lines}
+    assert serials == set(batch.stamps.values_list("serial", flat=True))
+
+
+def test_a_document_downloads_within_scope(personas, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from registry import documents as docs
+    from registry.tests.test_documents import PDF_BYTES
+
+    settings.MEDIA_ROOT = tmp_path
+    document = docs.document_upload(
+        actor=personas.provincial,
+        producer=personas.producer_x,
+        doc_type="business_registration",
+        title="Giấy ĐKKD",
+        file=SimpleUploadedFile("dkkd.pdf", PDF_BYTES, content_type="application/pdf"),
+    )
+    _token, raw = token_create(actor=personas.producer, name="d", scopes=["registry:read"], days=1)
+    response = _client(raw).get(f"/api/v1/documents/{document.pk}/download/")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    _t, other = token_create(
+        actor=personas.other_province, name="d", scopes=["registry:read"], days=1
+    )
+    assert _client(other).get(f"/api/v1/documents/{document.pk}/download/").status_code == 404
