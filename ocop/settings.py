@@ -303,6 +303,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "The API of ocop: the OCOP programme's records, scoped like the screens.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -310,6 +311,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "DecisionLevelEnum": "recognition.choices.DecisionLevel",
+        "RoundLevelEnum": "submissions.choices.RoundLevel",
         "UnitLevelEnum": "geo.choices.Level",
     },
 }

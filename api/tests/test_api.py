@@ -11,10 +11,9 @@ from rest_framework.test import APIClient
 from api.models import ApiToken
 from api.services import token_create, token_revoke
 from core.models import AuditEvent
+from recognition.tests.conftest import rec as rec  # noqa: F401  (a fixture)
 from registry import services as registry_services
 from registry.models import Product
-
-from recognition.tests.conftest import rec as rec  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.django_db
 
