@@ -23,8 +23,8 @@ from typing import Any
 import django_filters
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.db import models
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_date, parse_datetime
