@@ -320,6 +320,16 @@ def scoped_object(model, user, pk, field_name: str, action: str = VIEW):
         ) from None
 
 
+def form_errors(form) -> dict[str, list[str]]:
+    """A screen's form errors as the API's field messages."""
+    return {
+        (name if name != "__all__" else api_settings.NON_FIELD_ERRORS_KEY): [
+            str(m) for m in messages
+        ]
+        for name, messages in form.errors.items()
+    }
+
+
 def etag_of(data) -> str:
     blob = json.dumps(data, sort_keys=True, default=str, ensure_ascii=False).encode()
     return '"' + hashlib.sha256(blob).hexdigest()[:32] + '"'
@@ -379,3 +389,20 @@ class ScopedReadViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
             return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": tag})
         response["ETag"] = tag
         return response
+
+
+class FormCreateMixin:
+    """``POST`` on a list: the screen's own form validates (and scopes its choices), the
+    screen's own service writes. ``create_form`` takes ``user=``;
+    ``create_service(actor=, **cleaned_data)`` returns the new record."""
+
+    create_form = None
+    create_service = None
+
+    def create(self, request, *args, **kwargs):
+        data = request.data if isinstance(request.data, dict) else {}
+        form = self.create_form(data=data, user=request.user)
+        if not form.is_valid():
+            raise exceptions.ValidationError(form_errors(form))
+        made = type(self).create_service(actor=request.user, **form.cleaned_data)
+        return Response(self.get_serializer(made).data, status=status.HTTP_201_CREATED)

@@ -1,8 +1,12 @@
 """Councils, sessions, evaluations and score sheets (members see their own sheets)."""
 
 from django.db.models import F, Q
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.response import Response
 
-from core.api import resource
+from core.api import ScopedReadViewSet, resource, scoped_object
+from evaluation import services_council
 from evaluation.councils import Council, CouncilSession, Evaluation, EvaluationStatus, ScoreSheet
 from evaluation.models import SelfAssessment
 
@@ -68,6 +72,34 @@ def readable_sheets(user, sheets):
     return sheets.filter(own | (Q(submitted_at__isnull=False) & closed))
 
 
+class ScoreSheetInput(serializers.Serializer):
+    """A member's own sheet for the current round: criterion code → option index."""
+
+    evaluation = serializers.IntegerField()
+    choices = serializers.DictField(child=serializers.IntegerField(min_value=0, max_value=50))
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    submit = serializers.BooleanField(required=False, default=False)
+
+
+class ScoreSheetViewSet(ScopedReadViewSet):
+    """Members score their own sheet (saved as a draft, or handed in with ``submit``)."""
+
+    @extend_schema(request=ScoreSheetInput)
+    def create(self, request, *args, **kwargs):
+        data = ScoreSheetInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        evaluation = scoped_object(Evaluation, request.user, values["evaluation"], "evaluation")
+        sheet = services_council.score_sheet_save(
+            actor=request.user,
+            evaluation=evaluation,
+            choices=values["choices"],
+            comment=values.get("comment"),
+            submit=values["submit"],
+        )
+        return Response(self.get_serializer(sheet).data, status=status.HTTP_201_CREATED)
+
+
 resource(
     "score-sheets",
     ScoreSheet,
@@ -87,6 +119,7 @@ resource(
     ),
     filters=("evaluation",),
     queryset=readable_sheets,
+    viewset=ScoreSheetViewSet,
 )
 resource(
     "self-assessments",

@@ -1,7 +1,35 @@
-"""Rounds and dossiers (their workflow actions: /api/v1/workflow/)."""
+"""Rounds and dossiers: a producer (or the commune for them) starts a dossier as on the screen;
+its workflow actions are those of the shared workflow."""
 
-from core.api import resource
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+
+from core.api import FormCreateMixin, ScopedReadViewSet, resource
+from submissions import services
+from submissions.choices import DossierKind
+from submissions.forms import DossierForm
 from submissions.models import Dossier, Round
+
+
+class DossierInput(serializers.Serializer):
+    """Form 01 as the screen takes it (the product must be one you may file for)."""
+
+    product = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=DossierKind.choices)
+    samples = serializers.IntegerField(min_value=0, max_value=1000)
+    registration_note = serializers.CharField(required=False, allow_blank=True)
+    changes_since_recognition = serializers.CharField(required=False, allow_blank=True)
+    previous_certificate_expires = serializers.DateField(required=False, allow_null=True)
+
+
+class DossierViewSet(FormCreateMixin, ScopedReadViewSet):
+    create_form = DossierForm
+    create_service = staticmethod(services.dossier_create)
+
+    @extend_schema(request=DossierInput)
+    def create(self, request, *args, **kwargs):
+        return super().create(request, *args, **kwargs)
+
 
 resource(
     "rounds",
@@ -44,4 +72,5 @@ resource(
         "updated_at",
     ),
     filters=("product", "kind", "round", "status"),
+    viewset=DossierViewSet,
 )

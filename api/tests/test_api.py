@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 from api.models import ApiToken
 from api.services import token_create, token_revoke
 from core.models import AuditEvent
+from evaluation.tests.test_councils import board as board  # noqa: F401  (a fixture)
 from recognition.tests.conftest import rec as rec  # noqa: F401  (a fixture)
 from registry import services as registry_services
 from registry.models import Product
@@ -261,3 +262,82 @@ def test_a_document_downloads_within_scope(personas, settings, tmp_path):
         actor=personas.other_province, name="d", scopes=["registry:read"], days=1
     )
     assert _client(other).get(f"/api/v1/documents/{document.pk}/download/").status_code == 404
+
+
+def test_a_dossier_is_started_with_the_screens_form_and_service(personas):
+    from submissions.models import Dossier
+
+    _token, raw = token_create(
+        actor=personas.producer, name="w", scopes=["submissions:write"], days=1
+    )
+    client = _client(raw)
+    own = Product.objects.get(producer=personas.producer_x)
+    made = client.post(
+        "/api/v1/dossiers/", {"product": own.pk, "kind": "first", "samples": 5}, format="json"
+    )
+    assert made.status_code == 201, made.content
+    dossier = Dossier.objects.get(pk=made.json()["id"])
+    assert dossier.status == "draft" and dossier.created_by == personas.producer
+    assert AuditEvent.objects.filter(
+        action="ocop.dossier.created", actor=personas.producer
+    ).exists()
+    foreign = Product.objects.get(producer=personas.producer_y)
+    refused = client.post(
+        "/api/v1/dossiers/", {"product": foreign.pk, "kind": "first", "samples": 5}, format="json"
+    )
+    assert refused.status_code == 400 and "product" in refused.json()["fields"]
+    assert Dossier.objects.count() == 1
+
+
+def test_a_member_scores_their_own_sheet_and_nobody_elses(board):
+    from evaluation.councils import ScoreSheet
+    from evaluation.tests.test_councils import best_choices, open_session
+
+    evaluation = open_session(board).evaluations.get()
+    member = board.members.m2.user
+    _token, raw = token_create(actor=member, name="s", scopes=["evaluation:write"], days=1)
+    client = _client(raw)
+    body = {"evaluation": evaluation.pk, "choices": best_choices(evaluation.sheet.value)}
+    saved = client.post("/api/v1/score-sheets/", body, format="json")
+    assert saved.status_code == 201, saved.content
+    sheet = ScoreSheet.objects.get(pk=saved.json()["id"])
+    assert sheet.member.user == member and sheet.total == 100 and sheet.submitted_at is None
+    # someone who does not sit on the council: the evaluation is out of scope
+    _t, other = token_create(
+        actor=board.other_chair.user, name="s", scopes=["evaluation:write"], days=1
+    )
+    refused = _client(other).post("/api/v1/score-sheets/", body, format="json")
+    assert refused.status_code == 400 and "evaluation" in refused.json()["fields"]
+    # a submitted sheet cannot change
+    client.post("/api/v1/score-sheets/", {**body, "submit": True}, format="json")
+    locked = client.post("/api/v1/score-sheets/", body, format="json")
+    assert locked.status_code == 403 and locked.json()["code"] == "permission_denied"
+
+
+def test_calls_are_throttled_per_token(personas, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    rest = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"token": "3/minute"}}
+    settings.REST_FRAMEWORK = rest
+    from rest_framework.settings import api_settings
+
+    api_settings.reload()
+    from api.auth import TokenRateThrottle
+
+    TokenRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+    try:
+        _t, first = token_create(actor=personas.provincial, name="a", scopes=["geo:read"], days=1)
+        _t, second = token_create(actor=personas.provincial, name="b", scopes=["geo:read"], days=1)
+        answers = [
+            _client(first).get("/api/v1/units/?level=province").status_code for _ in range(4)
+        ]
+        assert answers == [200, 200, 200, 429]
+        late = _client(first).get("/api/v1/units/?level=province")
+        assert late.json()["code"] == "throttled"
+        assert _client(second).get("/api/v1/units/?level=province").status_code == 200
+    finally:
+        settings.REST_FRAMEWORK = {**rest, "DEFAULT_THROTTLE_RATES": {"token": "6000/hour"}}
+        api_settings.reload()
+        TokenRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+        cache.clear()
