@@ -33,7 +33,9 @@ from django.utils.translation import gettext_lazy
 from django.utils.translation.trans_real import parse_accept_lang_header
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, pagination, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -265,6 +267,7 @@ class Resource:
     extra: dict[str, Any] = field(default_factory=dict)  # name -> serializer field
     queryset: Any = None  # callable(user, queryset) -> queryset, applied after restrict()
     public: bool = False  # reference data every signed-in caller may read (units)
+    workflow: WorkflowAdapter | None = None  # adds …/{id}/actions/
 
     def serializer_class(self):
         if self.serializer is not None:
@@ -278,6 +281,8 @@ class Resource:
 
     def viewset_class(self):
         base = self.viewset or ScopedReadViewSet
+        if self.workflow is not None:
+            base = type(f"{self.model.__name__}WorkflowBase", (WorkflowActionsMixin, base), {})
         filterset = self.filterset or (
             filterset_for(self.model, self.filters) if self.filters else None
         )
@@ -290,6 +295,7 @@ class Resource:
             "serializer_class": self.serializer_class(),
             "filterset_class": filterset,
             "updated_field": updated,
+            "workflow": self.workflow,
             "queryset": self.model._default_manager.none(),  # for the schema; real rows per request
             "__doc__": (self.model.__doc__ or "").strip().splitlines()[0]
             if self.model.__doc__
@@ -406,3 +412,69 @@ class FormCreateMixin:
             raise exceptions.ValidationError(form_errors(form))
         made = type(self).create_service(actor=request.user, **form.cleaned_data)
         return Response(self.get_serializer(made).data, status=status.HTTP_201_CREATED)
+
+
+# --- workflow actions: one endpoint shape for every workflow --------------------------------
+@dataclass(frozen=True)
+class WorkflowAdapter:
+    """How the API reads and takes the steps of one model's workflow.
+
+    ``allowed(user, obj)`` lists the steps the user may take now as ``(action, label,
+    reason_required)``; ``take(actor=, obj=, action=, reason=, **fields)`` takes one through
+    the app's own service (which checks permissions, guards and reasons, logs and audits).
+    """
+
+    allowed: Any
+    take: Any
+    fields: tuple[str, ...] = ()  # extra inputs some steps take (Form 03, the round …)
+
+
+class StepSerializer(serializers.Serializer):
+    action = serializers.CharField()
+    label = serializers.CharField()
+    reason_required = serializers.BooleanField()
+
+
+class TakeStepSerializer(serializers.Serializer):
+    action = serializers.CharField(max_length=40)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    fields = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, max_length=5000), required=False
+    )
+
+
+class WorkflowActionsMixin:
+    """``GET …/{id}/actions/`` lists the steps the caller may take now;
+    ``POST …/{id}/actions/`` takes one (``{"action", "reason", "fields"}``)."""
+
+    workflow: WorkflowAdapter
+
+    @extend_schema(methods=["GET"], responses=StepSerializer(many=True))
+    @extend_schema(methods=["POST"], request=TakeStepSerializer)
+    @action(detail=True, methods=["get", "post"], url_path="actions")
+    def actions(self, request, pk=None):
+        obj = self.get_object()
+        if request.method == "GET":
+            steps = [
+                {"action": str(a), "label": str(label), "reason_required": bool(needs)}
+                for a, label, needs in self.workflow.allowed(request.user, obj)
+            ]
+            return Response(steps)
+        data = TakeStepSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        step = data.validated_data["action"]
+        if step not in {str(a) for a, _l, _r in self.workflow.allowed(request.user, obj)}:
+            raise exceptions.PermissionDenied(_("You may not take this step now."))
+        extra = {
+            k: v
+            for k, v in data.validated_data.get("fields", {}).items()
+            if k in self.workflow.fields
+        }
+        moved = self.workflow.take(
+            actor=request.user,
+            obj=obj,
+            action=step,
+            reason=data.validated_data.get("reason", ""),
+            **extra,
+        )
+        return Response(self.get_serializer(moved).data)

@@ -312,6 +312,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "DecisionLevelEnum": "recognition.choices.DecisionLevel",
         "RoundLevelEnum": "submissions.choices.RoundLevel",
+        "DossierKindEnum": "submissions.choices.DossierKind",
         "UnitLevelEnum": "geo.choices.Level",
     },
 }

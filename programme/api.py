@@ -1,6 +1,13 @@
 """Product ideas, business plans, support decisions and allocations."""
 
-from core.api import resource
+from core.api import WorkflowAdapter, resource
+from programme import services
+from programme.choices import (
+    IDEA_REASON_REQUIRED,
+    PLAN_REASON_REQUIRED,
+    IdeaStatus,
+    PlanStatus,
+)
 from programme.models import (
     BusinessPlan,
     Disbursement,
@@ -9,6 +16,20 @@ from programme.models import (
     SupportDecision,
     SupportLine,
 )
+
+
+def _idea_steps(user, idea):
+    return [
+        (to, IdeaStatus(to).label, to in IDEA_REASON_REQUIRED)
+        for to in services.allowed_idea_moves(user, idea)
+    ]
+
+
+def _idea_take(*, actor, obj, action, reason=""):
+    return services.idea_transition(actor=actor, idea=obj, to=action, reason=reason)
+
+
+WORKFLOW = WorkflowAdapter(_idea_steps, _idea_take)
 
 resource(
     "product-ideas",
@@ -33,7 +54,26 @@ resource(
         "updated_at",
     ),
     filters=("producer", "year", "status"),
+    workflow=WORKFLOW,
 )
+
+
+def _plan_steps(user, plan):
+    return [
+        (to, PlanStatus(to).label, to in PLAN_REASON_REQUIRED)
+        for to in services.allowed_plan_moves(user, plan)
+    ]
+
+
+def _plan_take(*, actor, obj, action, reason="", **appraisal):
+    return services.plan_transition(actor=actor, plan=obj, to=action, reason=reason, **appraisal)
+
+
+PLAN_WORKFLOW = WorkflowAdapter(
+    _plan_steps, _plan_take, fields=("appraisal_notes", "appraisal_score", "appraisal_opinion")
+)
+
+
 resource(
     "business-plans",
     BusinessPlan,
@@ -62,6 +102,7 @@ resource(
         "updated_at",
     ),
     filters=("producer", "year", "status"),
+    workflow=PLAN_WORKFLOW,
 )
 resource(
     "support-decisions",

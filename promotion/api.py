@@ -1,6 +1,9 @@
 """Fairs and other promotion events, participation, MOUs and contracts."""
 
-from core.api import resource
+from core.api import WorkflowAdapter, resource
+from core.scoping import CHANGE
+from promotion import services
+from promotion.choices import ContractStatus
 from promotion.models import Contract, Event, Participation
 
 resource(
@@ -41,6 +44,23 @@ resource(
     ),
     filters=("event", "producer"),
 )
+
+
+def _contract_steps(user, contract):
+    if not Contract.objects.restrict(user, CHANGE).filter(pk=contract.pk).exists():
+        return []
+    return [
+        (to, ContractStatus(to).label, to == ContractStatus.CANCELLED)
+        for to in services.allowed_transitions(contract)
+    ]
+
+
+def _contract_take(*, actor, obj, action, reason=""):
+    return services.contract_transition(actor=actor, contract=obj, to=action, reason=reason)
+
+
+WORKFLOW = WorkflowAdapter(_contract_steps, _contract_take)
+
 resource(
     "contracts",
     Contract,
@@ -62,4 +82,5 @@ resource(
         "updated_at",
     ),
     filters=("kind", "producer", "status"),
+    workflow=WORKFLOW,
 )

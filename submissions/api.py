@@ -4,11 +4,12 @@ its workflow actions are those of the shared workflow."""
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 
-from core.api import FormCreateMixin, ScopedReadViewSet, resource
+from core.api import FormCreateMixin, ScopedReadViewSet, WorkflowAdapter, resource
 from submissions import services
-from submissions.choices import DossierKind
+from submissions.choices import DossierKind, Status
 from submissions.forms import DossierForm
 from submissions.models import Dossier, Round
+from submissions.services import REASON_REQUIRED, allowed_moves, dossier_transition
 
 
 class DossierInput(serializers.Serializer):
@@ -50,6 +51,23 @@ resource(
     ),
     filters=("province", "level", "year"),
 )
+
+
+def _dossier_steps(user, dossier):
+    return [
+        (to, Status(to).label, (dossier.status, to) in REASON_REQUIRED)
+        for to in allowed_moves(user, dossier)
+    ]
+
+
+def _dossier_take(*, actor, obj, action, reason="", **fields):
+    if "round" in fields:
+        fields["round"] = Round.objects.restrict(actor).filter(pk=fields["round"] or 0).first()
+    return dossier_transition(actor=actor, dossier=obj, to=action, reason=reason, **fields)
+
+
+WORKFLOW = WorkflowAdapter(_dossier_steps, _dossier_take, fields=("form03_summary", "round"))
+
 resource(
     "dossiers",
     Dossier,
@@ -73,4 +91,5 @@ resource(
     ),
     filters=("product", "kind", "round", "status"),
     viewset=DossierViewSet,
+    workflow=WORKFLOW,
 )

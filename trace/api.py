@@ -9,10 +9,10 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api import ScopedReadViewSet, resource, scoped_object
+from core.api import ScopedReadViewSet, WorkflowAdapter, resource, scoped_object
 from registry.models import Product
 from trace import printing, services
-from trace.choices import BatchStatus
+from trace.choices import REASON_REQUIRED, BatchStatus
 from trace.models import FakeReport, ScanEvent, Stamp, StampBatch
 
 
@@ -69,6 +69,19 @@ class StampBatchViewSet(ScopedReadViewSet):
         return response
 
 
+def _batch_steps(user, batch):
+    return [
+        (to, BatchStatus(to).label, to in REASON_REQUIRED)
+        for to in services.allowed_transitions(user, batch)
+    ]
+
+
+def _batch_take(*, actor, obj, action, reason=""):
+    return services.batch_transition(actor=actor, batch=obj, to_status=action, reason=reason)
+
+
+WORKFLOW = WorkflowAdapter(_batch_steps, _batch_take)
+
 resource(
     "stamp-batches",
     StampBatch,
@@ -89,6 +102,7 @@ resource(
     ),
     filters=("product", "status"),
     viewset=StampBatchViewSet,
+    workflow=WORKFLOW,
 )
 resource(
     "stamps",

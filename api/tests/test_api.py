@@ -341,3 +341,56 @@ def test_calls_are_throttled_per_token(personas, settings):
         api_settings.reload()
         TokenRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
         cache.clear()
+
+
+def test_workflow_steps_are_listed_and_taken_through_one_endpoint_shape(rec):
+    from submissions import services as submission_services
+
+    dossier = submission_services.dossier_create(
+        actor=rec.producer, product=rec.product_x, kind="first", samples=5
+    )
+    _t, producer = token_create(actor=rec.producer, name="p", scopes=["submissions:write"], days=1)
+    _t, commune = token_create(actor=rec.commune, name="c", scopes=["submissions:write"], days=1)
+    url = f"/api/v1/dossiers/{dossier.pk}/actions/"
+    steps = _client(producer).get(url).json()
+    assert {s["action"] for s in steps} == {"submitted", "withdrawn"}
+    assert _client(producer).post(url, {"action": "submitted"}, format="json").status_code == 200
+    # the commune forwards with its Form 03; without it the service refuses with a field message
+    missing = _client(commune).post(url, {"action": "forwarded"}, format="json")
+    assert missing.status_code == 400 and "form03_summary" in missing.json()["fields"]
+    forwarded = _client(commune).post(
+        url,
+        {"action": "forwarded", "fields": {"form03_summary": "Nguyên liệu tại xã."}},
+        format="json",
+    )
+    assert forwarded.status_code == 200 and forwarded.json()["status"] == "forwarded"
+    # a step the caller may not take is refused; another province sees nothing
+    assert _client(producer).post(url, {"action": "advisory"}, format="json").status_code == 403
+    _t, other = token_create(
+        actor=rec.other_province, name="o", scopes=["submissions:write"], days=1
+    )
+    assert _client(other).get(url).status_code == 404
+    assert AuditEvent.objects.filter(action="ocop.dossier.transitioned", actor=rec.commune).exists()
+
+
+def test_a_stamp_batch_is_decided_with_a_required_reason(rec):
+    from trace import services as trace_services
+
+    rec.certified()
+    batch = trace_services.batch_request(
+        actor=rec.producer,
+        product=rec.product_x,
+        lot="LO9",
+        production_date=timezone.localdate(),
+        quantity=10,
+    )
+    _t, office = token_create(actor=rec.provincial, name="o", scopes=["trace:write"], days=1)
+    url = f"/api/v1/stamp-batches/{batch.pk}/actions/"
+    steps = {s["action"]: s for s in _client(office).get(url).json()}
+    assert steps["rejected"]["reason_required"] and not steps["approved"]["reason_required"]
+    refused = _client(office).post(url, {"action": "rejected"}, format="json")
+    assert refused.status_code == 400
+    batch.refresh_from_db()
+    assert batch.status == "requested"
+    done = _client(office).post(url, {"action": "rejected", "reason": "Sai lô"}, format="json")
+    assert done.status_code == 200 and done.json()["status"] == "rejected"
