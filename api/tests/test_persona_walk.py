@@ -109,6 +109,8 @@ def test_every_endpoint_shows_each_persona_exactly_what_its_screens_show(
 ):
     settings.MEDIA_ROOT = tmp_path
     personas = _world(board, client)
+    _plan_values_match_the_dashboard("tinh")
+    _plan_values_match_the_dashboard("xa")
     problems = []
     anonymous = APIClient()
     for declared in RESOURCES:
@@ -165,3 +167,24 @@ def test_every_endpoint_shows_each_persona_exactly_what_its_screens_show(
         if username == "hoidong_dn":
             assert {s.member.user for s in ScoreSheet.objects.filter(pk__in=sheets)} == {user}
     assert not problems, "\n".join(problems)
+
+
+def _plan_values_match_the_dashboard(username):
+    """The API's plan values are the dashboard's own figures (one figure, one truth)."""
+    from plans import selectors
+    from plans.models import Plan
+
+    office = User.objects.get(username=username)
+    _token, raw = token_create(actor=office, name="p", scopes=["plans:read"], days=1)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    for plan in Plan.objects.restrict(office):
+        values = client.get(f"/api/v1/plans/{plan.pk}/values/").json()
+        board = selectors.dashboard(plan, office)
+        assert [v["target"] for v in values] == [r.target.pk for r in board.rows]
+        for value, row in zip(values, board.rows, strict=True):
+            assert value["light"] == row.light
+            last = row.last.value if row.last is not None else None
+            assert (value["value"] is None) == (last is None)
+            if last is not None:
+                assert float(value["value"]) == float(last)
