@@ -5,7 +5,7 @@ UV := var/tools/bin/uv
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test install system-deps assets migrate data serve lint check messages bench clean
+.PHONY: demo test install system-deps assets migrate data serve lint check messages bench api-fuzz clean
 
 ## demo: install everything, build the demo database (SQLite under var/), serve it with its worker
 demo: install migrate data
@@ -72,6 +72,10 @@ bench: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/ocop} $(PY) bench/issue_stamps.py
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/ocop} $(PY) bench/verify_wrk.py
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/ocop} $(PY) bench/plans_dashboard.py
+
+## api-fuzz: schemathesis against the API's schema with many more cases than the suite's
+api-fuzz: install
+	OCOP_API_FUZZ_EXAMPLES=$${OCOP_API_FUZZ_EXAMPLES:-200} $(PY) -m pytest -q api/tests/test_schemathesis.py
 
 clean:
 	rm -rf var/ocop.sqlite3 var/static .pytest_cache .coverage

@@ -120,6 +120,13 @@ NAVIGATION = [
             ("plans:statistics", _("Statistics"), {"provincial_office", "commune_officer"}),
         ],
     ),
+    (
+        pgettext_lazy("menu", "Integrations"),
+        [
+            ("api:webhook_list", _("Webhooks"), {"provincial_office"}),
+            ("api:docs", _("API documentation"), {"provincial_office"}),
+        ],
+    ),
     (None, [("accounts:user_list", _("Users"), {"admin"})]),
 ]
 

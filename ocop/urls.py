@@ -23,6 +23,7 @@ urlpatterns = [
     path("inspection/", include("inspection.urls")),
     path("plans/", include("plans.urls")),
     path("core/", include("core.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
     path("", include("dashboard.urls")),
 ]

@@ -34,7 +34,7 @@ class _UnitFilterMixin(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.filters["unit"].extra["choices"] = unit_choices(user) if user else []
 
-    def filter_unit(self, queryset, name, value):
+    def filter_unit(self, queryset, name, value: str):
         path = self.unit_path
         return queryset.filter(
             Q(**{f"{path}__code": value, f"{path}__level": "commune"})

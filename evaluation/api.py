@@ -1,0 +1,140 @@
+"""Councils, sessions, evaluations and score sheets (members see their own sheets)."""
+
+from django.db.models import F, Q
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.response import Response
+
+from core.api import ScopedReadViewSet, resource, scoped_object
+from evaluation import services_council
+from evaluation.councils import Council, CouncilSession, Evaluation, EvaluationStatus, ScoreSheet
+from evaluation.models import SelfAssessment
+
+resource(
+    "councils",
+    Council,
+    module="evaluation",
+    fields=(
+        "id",
+        "name",
+        "level",
+        "province",
+        "decision",
+        "spread_limit",
+        "quorum_ratio",
+        "active",
+        "created_at",
+        "updated_at",
+    ),
+    filters=("province", "level", "active"),
+)
+resource(
+    "council-sessions",
+    CouncilSession,
+    module="evaluation",
+    fields=("id", "council", "date", "place", "mode", "status", "created_at", "updated_at"),
+    filters=("council", "status"),
+)
+resource(
+    "evaluations",
+    Evaluation,
+    module="evaluation",
+    fields=(
+        "id",
+        "dossier",
+        "session",
+        "sheet",
+        "round_no",
+        "status",
+        "total",
+        "band_star",
+        "cap_star",
+        "star",
+        "outcome",
+        "spread",
+        "finalised_at",
+        "created_at",
+        "updated_at",
+    ),
+    filters=("dossier", "session", "status"),
+)
+
+
+def readable_sheets(user, sheets):
+    """Independent scoring: a member reads their own sheet; another member's only once it is
+    submitted and its round is over (an earlier round, or the evaluation finalised). Never a
+    draft. (The screens also open a round's sheets when every member has submitted; the API
+    waits for the finalisation — never earlier than the screens.)"""
+    own = Q(member__user_id=user.pk)
+    closed = Q(round_no__lt=F("evaluation__round_no")) | Q(
+        evaluation__status=EvaluationStatus.FINALISED
+    )
+    return sheets.filter(own | (Q(submitted_at__isnull=False) & closed))
+
+
+class ScoreSheetInput(serializers.Serializer):
+    """A member's own sheet for the current round: criterion code → option index."""
+
+    evaluation = serializers.IntegerField()
+    choices = serializers.DictField(child=serializers.IntegerField(min_value=0, max_value=50))
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    submit = serializers.BooleanField(required=False, default=False)
+
+
+class ScoreSheetViewSet(ScopedReadViewSet):
+    """Members score their own sheet (saved as a draft, or handed in with ``submit``)."""
+
+    @extend_schema(request=ScoreSheetInput)
+    def create(self, request, *args, **kwargs):
+        data = ScoreSheetInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        evaluation = scoped_object(Evaluation, request.user, values["evaluation"], "evaluation")
+        sheet = services_council.score_sheet_save(
+            actor=request.user,
+            evaluation=evaluation,
+            choices=values["choices"],
+            comment=values.get("comment"),
+            submit=values["submit"],
+        )
+        return Response(self.get_serializer(sheet).data, status=status.HTTP_201_CREATED)
+
+
+resource(
+    "score-sheets",
+    ScoreSheet,
+    module="evaluation",
+    fields=(
+        "id",
+        "evaluation",
+        "member",
+        "round_no",
+        "choices",
+        "total",
+        "comment",
+        "submitted_at",
+        "locked",
+        "created_at",
+        "updated_at",
+    ),
+    filters=("evaluation",),
+    queryset=readable_sheets,
+    viewset=ScoreSheetViewSet,
+)
+resource(
+    "self-assessments",
+    SelfAssessment,
+    module="evaluation",
+    fields=(
+        "id",
+        "product",
+        "sheet",
+        "choices",
+        "status",
+        "total",
+        "star",
+        "created_at",
+        "updated_at",
+    ),
+    filters=("product", "status"),
+)

@@ -1,0 +1,42 @@
+"""Sales points and OCOP centres with the products they carry."""
+
+from core.api import resource
+from market.models import SalesPoint, SalesPointProduct
+
+resource(
+    "sales-points",
+    SalesPoint,
+    module="market",
+    fields=(
+        "id",
+        "kind",
+        "name",
+        "operator",
+        "operator_name",
+        "address",
+        "unit_recorded",
+        "current_unit",
+        "latitude",
+        "longitude",
+        "opened_on",
+        "closed_on",
+        "status",
+        "contact_name",
+        "phone",
+        "email",
+        "opening_hours",
+        "recognised_by_province",
+        "recognition_number",
+        "recognition_date",
+        "created_at",
+        "updated_at",
+    ),
+    filters=("kind", "status", "current_unit", "operator"),
+)
+resource(
+    "sales-point-products",
+    SalesPointProduct,
+    module="market",
+    fields=("id", "sales_point", "product", "valid_from", "valid_to"),
+    filters=("sales_point", "product"),
+)

@@ -1,0 +1,155 @@
+"""Product ideas, business plans, support decisions and allocations."""
+
+from core.api import WorkflowAdapter, resource
+from programme import services
+from programme.choices import (
+    IDEA_REASON_REQUIRED,
+    PLAN_REASON_REQUIRED,
+    IdeaStatus,
+    PlanStatus,
+)
+from programme.models import (
+    BusinessPlan,
+    Disbursement,
+    ProductIdea,
+    SupportAllocation,
+    SupportDecision,
+    SupportLine,
+)
+
+
+def _idea_steps(user, idea):
+    return [
+        (to, IdeaStatus(to).label, to in IDEA_REASON_REQUIRED)
+        for to in services.allowed_idea_moves(user, idea)
+    ]
+
+
+def _idea_take(*, actor, obj, action, reason=""):
+    return services.idea_transition(actor=actor, idea=obj, to=action, reason=reason)
+
+
+WORKFLOW = WorkflowAdapter(_idea_steps, _idea_take)
+
+resource(
+    "product-ideas",
+    ProductIdea,
+    module="programme",
+    fields=(
+        "id",
+        "producer",
+        "unit",
+        "year",
+        "name",
+        "product_set",
+        "existing_product",
+        "description",
+        "raw_materials",
+        "expected_market",
+        "expected_output",
+        "status",
+        "registered_on",
+        "decided_on",
+        "created_at",
+        "updated_at",
+    ),
+    filters=("producer", "year", "status"),
+    workflow=WORKFLOW,
+)
+
+
+def _plan_steps(user, plan):
+    return [
+        (to, PlanStatus(to).label, to in PLAN_REASON_REQUIRED)
+        for to in services.allowed_plan_moves(user, plan)
+    ]
+
+
+def _plan_take(*, actor, obj, action, reason="", **appraisal):
+    return services.plan_transition(actor=actor, plan=obj, to=action, reason=reason, **appraisal)
+
+
+PLAN_WORKFLOW = WorkflowAdapter(
+    _plan_steps, _plan_take, fields=("appraisal_notes", "appraisal_score", "appraisal_opinion")
+)
+
+
+resource(
+    "business-plans",
+    BusinessPlan,
+    module="programme",
+    fields=(
+        "id",
+        "idea",
+        "producer",
+        "unit",
+        "year",
+        "production_plan",
+        "market_plan",
+        "investment_plan",
+        "starts_on",
+        "ends_on",
+        "total_budget",
+        "own_contribution",
+        "status",
+        "appraisal_score",
+        "appraisal_opinion",
+        "appraised_on",
+        "approved_on",
+        "product",
+        "dossier",
+        "created_at",
+        "updated_at",
+    ),
+    filters=("producer", "year", "status"),
+    workflow=PLAN_WORKFLOW,
+)
+resource(
+    "support-decisions",
+    SupportDecision,
+    module="programme",
+    fields=(
+        "id",
+        "province",
+        "number",
+        "signed_on",
+        "signer",
+        "title",
+        "valid_from",
+        "valid_to",
+        "created_at",
+        "updated_at",
+    ),
+    filters=("province",),
+)
+resource(
+    "support-lines",
+    SupportLine,
+    module="programme",
+    fields=("id", "plan", "content", "quantity", "amount", "note"),
+    filters=("plan",),
+)
+resource(
+    "support-allocations",
+    SupportAllocation,
+    module="programme",
+    fields=(
+        "id",
+        "line",
+        "source",
+        "amount",
+        "decision_number",
+        "decided_on",
+        "note",
+        "created_at",
+        "updated_at",
+    ),
+    filters=("line",),
+)
+resource(
+    "disbursements",
+    Disbursement,
+    module="programme",
+    fields=("id", "allocation", "paid_on", "amount", "reference", "note", "created_at"),
+    filters=("allocation",),
+)
