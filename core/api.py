@@ -190,8 +190,16 @@ class UpdatedSinceFilter:
             )
         if moment is None:
             moment = dt.datetime.combine(day, dt.time.min)
-        if moment.tzinfo is None:
-            moment = timezone.make_aware(moment)
+        try:
+            if moment.tzinfo is None:
+                moment = timezone.make_aware(moment)
+            moment = moment.astimezone(dt.UTC)  # the database takes any offset in UTC
+        except (OverflowError, ValueError):
+            moment = None
+        if moment is None or not 1900 <= moment.year <= 9998:
+            raise exceptions.ValidationError(
+                {self.param: [_("Give a date and time such as 2026-12-01T08:00:00+07:00.")]}
+            )
         field_name = getattr(view, "updated_field", None)
         if not field_name:
             raise exceptions.ValidationError(

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from registry.models import Document, Producer, Product
-from submissions.choices import NEXT_ACTOR, OPEN_STATUSES
+from submissions.choices import OPEN_STATUSES
 from submissions.models import Dossier
 
 
@@ -36,19 +36,3 @@ def tiles_for(user) -> list[dict]:
             }
         )
     return tiles
-
-
-def waiting_for(user, limit: int = 10):
-    """Dossiers whose next step belongs to one of the user's roles, oldest first."""
-    scope = user.get_scope()
-    roles = set(scope.roles)
-    statuses = [s for s, role in NEXT_ACTOR.items() if role in roles]
-    if not statuses:
-        return []
-    qs = (
-        Dossier.objects.restrict(user)
-        .filter(status__in=statuses)
-        .select_related("product__producer")
-        .order_by("updated_at")
-    )
-    return list(qs[:limit])

@@ -1,17 +1,17 @@
 from django.shortcuts import render
 from django.utils import timezone
 
-from dashboard import selectors
+from dashboard import inbox, selectors
 
 
 def home(request):
-    """The dashboard of the signed-in user's main role (an empty shell for now)."""
+    """The dashboard of the signed-in user's main role, with the work inbox across modules."""
     user = request.user
     context = {
         "role": user.primary_role,
         "assignments": user.valid_assignments(),
         "tiles": selectors.tiles_for(user),
-        "waiting": selectors.waiting_for(user),
+        "inbox": inbox.for_request(request),
         "today": timezone.localdate(),
         "panel": f"dashboard/roles/{user.primary_role or 'none'}.html",
     }

@@ -47,15 +47,29 @@ def _run(schema, headers):
     return len(operations), failures
 
 
+@pytest.fixture
+def wsgi_app():
+    """Django's WSGI application, keeping the test's database connection open between calls
+    (as Django's own test client does)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield get_wsgi_application()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
 @pytest.mark.parametrize("who", ["provincial", "producer"])
-def test_the_api_conforms_to_its_schema_and_never_answers_5xx(personas, who, settings):
+def test_the_api_conforms_to_its_schema_and_never_answers_5xx(personas, who, settings, wsgi_app):
     settings.ALLOWED_HOSTS = ["*"]
     user = getattr(personas, who)
     _token, raw = token_create(actor=user, name="schemathesis", scopes=SCOPE_CHOICES, days=1)
     headers = {"Authorization": f"Bearer {raw}"}
-    schema = schemathesis.openapi.from_wsgi(
-        "/api/v1/schema/", get_wsgi_application(), headers=headers
-    )
+    schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", wsgi_app, headers=headers)
     count, failures = _run(schema, headers)
     assert count >= 80
     assert not failures, "\n\n".join(failures)

@@ -4,8 +4,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.models import Notice
-from submissions import services
+from submissions import rules, services
 from submissions.choices import Status
+from submissions.models import Holiday
 
 pytestmark = pytest.mark.django_db
 
@@ -23,9 +24,13 @@ def submitted(personas):
 def test_the_commune_officer_sees_what_waits_for_him(client, personas, submitted):
     client.force_login(personas.commune)
     response = client.get(reverse("dashboard:home"))
-    assert [d.pk for d in response.context["waiting"]] == [submitted.pk]
+    [item] = response.context["inbox"]
+    assert item.url == reverse("submissions:dossier_detail", args=[submitted.pk])
+    # the commune has 15 working days (Art. 6) from the submission
+    assert item.due == rules.add_working_days(submitted.submitted_on, 15, Holiday.dates())
+    assert 'data-testid="inbox-count"' in response.content.decode()
     client.force_login(personas.provincial)
-    assert client.get(reverse("dashboard:home")).context["waiting"] == []
+    assert client.get(reverse("dashboard:home")).context["inbox"] == []
 
 
 def test_the_dashboard_query_count_is_bounded(client, personas, submitted):
@@ -33,7 +38,7 @@ def test_the_dashboard_query_count_is_bounded(client, personas, submitted):
     client.get(reverse("dashboard:home"))
     with CaptureQueriesContext(connection) as queries:
         client.get(reverse("dashboard:home"))
-    assert len(queries) <= 16
+    assert len(queries) <= 24  # the tiles, the inbox (one query per source) and the menu
 
 
 def test_notices_are_listed_and_marked_read(client, personas, submitted):
