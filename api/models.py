@@ -30,6 +30,7 @@ MODULES = (
     "outreach",
     "inspection",
     "plans",
+    "audit",
 )
 SCOPE_CHOICES = [f"{m}:{a}" for m in MODULES for a in ("read", "write")]
 

@@ -30,6 +30,7 @@ for app in (
     "plans",
 ):
     import_module(f"{app}.api")
+import_module("api.audit")
 
 router = DefaultRouter(trailing_slash=True)
 for declared in RESOURCES:

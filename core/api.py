@@ -276,6 +276,7 @@ class Resource:
     queryset: Any = None  # callable(user, queryset) -> queryset, applied after restrict()
     public: bool = False  # reference data every signed-in caller may read (units)
     workflow: WorkflowAdapter | None = None  # adds …/{id}/actions/
+    updated: str | None = None  # the field of ``updated_since`` (default: updated_at)
 
     def serializer_class(self):
         if self.serializer is not None:
@@ -294,7 +295,7 @@ class Resource:
         filterset = self.filterset or (
             filterset_for(self.model, self.filters) if self.filters else None
         )
-        updated = (
+        updated = self.updated or (
             "updated_at" if any(f.name == "updated_at" for f in self.model._meta.fields) else None
         )
         attrs = {

@@ -394,3 +394,30 @@ def test_a_stamp_batch_is_decided_with_a_required_reason(rec):
     assert batch.status == "requested"
     done = _client(office).post(url, {"action": "rejected", "reason": "Sai lô"}, format="json")
     assert done.status_code == 200 and done.json()["status"] == "rejected"
+
+
+def test_the_audit_log_is_the_offices_for_its_province_only(personas):
+    product = Product.objects.get(producer=personas.producer_x)
+    registry_services.product_update(actor=personas.provincial, product=product, description="x")
+    _t, office = token_create(actor=personas.provincial, name="a", scopes=["audit:read"], days=1)
+    rows = _client(office).get("/api/v1/audit-events/", {"action": "ocop.product.updated"}).json()
+    assert [r["target_id"] for r in rows["results"]] == [str(product.pk)]
+    since = _client(office).get("/api/v1/audit-events/", {"updated_since": "2999-01-01"}).json()
+    assert since["results"] == []
+    # the other province reads its own province's events, none of Đà Nẵng's
+    from core.models import AuditEvent
+
+    _t, other = token_create(actor=personas.other_province, name="a", scopes=["audit:read"], days=1)
+    seen = {
+        r["id"]
+        for r in _client(other).get("/api/v1/audit-events/", {"page_size": 1000}).json()["results"]
+    }
+    danang = set(
+        AuditEvent.objects.filter(unit__province=personas.units.danang).values_list("pk", flat=True)
+    )
+    assert seen and danang and not danang & seen
+    for who in ("producer", "commune"):
+        _t, raw = token_create(
+            actor=getattr(personas, who), name="a", scopes=["audit:read"], days=1
+        )
+        assert _client(raw).get("/api/v1/audit-events/").json()["results"] == [], who
