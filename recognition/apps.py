@@ -16,6 +16,7 @@ class RecognitionConfig(AppConfig):
                 "ocop.certificate.superseded": _("Certificate superseded"),
                 "ocop.certificate.revoked": _("Certificate revoked"),
                 "ocop.certificate.expired": _("Certificate expired"),
+                "ocop.certificate.expiry_recounted": _("Certificate's expiry counted again"),
                 "ocop.revocation.proposed": _("Revocation proposed"),
                 "ocop.revocation.dismissed": _("Revocation proposal dismissed"),
             }

@@ -72,7 +72,7 @@ def certificate_state(
 
 def extension_end(expires_on: dt.date) -> dt.date:
     """Art. 12(3): the last day a certificate can stay in force while it is re-rated."""
-    return expires_on + dt.timedelta(days=procedure.ART_12_3_MAX_EXTENSION_DAYS)
+    return procedure.period_end(expires_on, days=procedure.ART_12_3_MAX_EXTENSION_DAYS)
 
 
 def expiry_reminder_due(expires_on: dt.date, today: dt.date) -> bool:

@@ -45,7 +45,7 @@ def current_deadline(
         if kind == DossierKind.RERATING and forwarded_on:
             candidates.append(
                 (
-                    forwarded_on + dt.timedelta(days=rules.RERATING_DECISION_DAYS),
+                    rules.period_end(forwarded_on, days=rules.RERATING_DECISION_DAYS),
                     _("Re-rating decided within 45 days"),
                 )
             )

@@ -5,6 +5,7 @@ No database here; holidays are passed in. Table-driven and property tests in tes
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections.abc import Collection
 
@@ -51,20 +52,34 @@ def working_days_between(start: dt.date, end: dt.date, holidays: Collection[dt.d
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
-    """Same day ``months`` later; the 31st becomes the month's last day when needed."""
+    """The corresponding day ``months`` later; the month's last day where it has none."""
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, min(day.day, candidate))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
+    last = calendar.monthrange(year, month)[1]
+    return dt.date(year, month, min(day.day, last))
+
+
+def period_end(start: dt.date, *, months: int = 0, days: int = 0) -> dt.date:
+    """The last day of a period counted from ``start`` as the Civil Code 2015 counts it.
+
+    Art. 147: the day of the event is not counted, the period runs from the next day.
+    Art. 148: a period in days ends at the end of its last day; a period in months ends at
+    the end of the corresponding day of the last month, or of that month's last day where it
+    has no corresponding day. So 36 months from 15 Jun 2026 end on 15 Jun 2029, one month
+    from 31 Jan 2027 on 28 Feb 2027, and 15 days from 1 Mar on 16 Mar. Every period of the
+    procedure is counted here (ADR 0012). The extension of Art. 148(5) to the next working
+    day is not applied: the procedure states validity and deadlines as calendar dates.
+    """
+    if months < 0 or days < 0 or (months and days):
+        raise ValueError("a period is a positive number of months or of days")
+    if months:
+        return add_months(start, months)
+    return start + dt.timedelta(days=days)
 
 
 def certificate_expiry(issued: dt.date) -> dt.date:
-    """A certificate lasts 36 months from issue: it is valid up to the day before."""
-    return add_months(issued, CERTIFICATE_MONTHS) - dt.timedelta(days=1)
+    """A certificate is valid for 36 months from its issue: through the corresponding day."""
+    return period_end(issued, months=CERTIFICATE_MONTHS)
 
 
 def rerating_window(expires: dt.date) -> tuple[dt.date, dt.date]:
@@ -81,8 +96,8 @@ def follows_old_rules(filed_on: dt.date | None) -> bool:
 
 def transition_deadline(rerating: bool) -> dt.date:
     """Art. 12(2): old-rule dossiers finish within 60 days (30 for re-rating) of 22 May 2026."""
-    return NEW_RULES_FROM + dt.timedelta(
-        days=TRANSITION_RERATING_DAYS if rerating else TRANSITION_DAYS
+    return period_end(
+        NEW_RULES_FROM, days=TRANSITION_RERATING_DAYS if rerating else TRANSITION_DAYS
     )
 
 
@@ -104,4 +119,4 @@ def central_batches(year: int) -> list[tuple[str, dt.date, dt.date]]:
 
 def revocation_deadline(found_on: dt.date) -> dt.date:
     """Art. 8: revoke within 15 days of the finding."""
-    return found_on + dt.timedelta(days=REVOCATION_DAYS)
+    return period_end(found_on, days=REVOCATION_DAYS)

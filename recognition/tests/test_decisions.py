@@ -68,7 +68,7 @@ def test_the_issuing_authority_is_kept_as_written_even_for_a_former_province(rec
     )
     certificate = decision.certificates.get()
     assert decision.authority == certificate.authority == "UBND tỉnh Quảng Nam"
-    assert certificate.expires_on == dt.date(2028, 6, 19)
+    assert certificate.expires_on == dt.date(2028, 6, 20)
 
 
 def test_a_five_star_product_is_refused_at_province_level(rec):

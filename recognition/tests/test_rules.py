@@ -14,7 +14,7 @@ from submissions.rules import certificate_expiry
 
 D = dt.date
 ISSUED = D(2026, 6, 1)
-EXPIRES = D(2029, 5, 31)  # 36 months, valid up to the day before the anniversary
+EXPIRES = D(2029, 6, 1)  # 36 months, through the corresponding day (Civil Code Art. 148)
 
 
 def state(today, **flags):
@@ -29,16 +29,16 @@ def test_the_fixture_dates_follow_the_36_month_rule():
     ("today", "flags", "expected"),
     [
         (D(2026, 6, 1), {}, S.VALID),  # day of issue
-        (D(2028, 12, 1), {}, S.VALID),  # 181 days before expiry: window not open yet
-        (D(2028, 12, 2), {}, S.RERATING_WINDOW),  # 180 days before: opens
-        (D(2029, 1, 31), {}, S.RERATING_WINDOW),  # 120 days before: last day to file
-        (D(2029, 2, 1), {}, S.VALID),  # 119 days before: window closed, still valid
-        (D(2029, 5, 31), {}, S.VALID),  # last valid day
-        (D(2029, 6, 1), {}, S.EXPIRED),  # the day after
-        (D(2029, 6, 1), {"rerating_pending": True}, S.EXTENDED),  # Art. 12(3)
-        (D(2029, 11, 27), {"rerating_pending": True}, S.EXTENDED),  # expiry + 180 days
-        (D(2029, 11, 28), {"rerating_pending": True}, S.EXPIRED),  # expiry + 181 days
-        (D(2029, 5, 31), {"rerating_pending": True}, S.VALID),  # pending changes nothing before
+        (D(2028, 12, 2), {}, S.VALID),  # 181 days before expiry: window not open yet
+        (D(2028, 12, 3), {}, S.RERATING_WINDOW),  # 180 days before: opens
+        (D(2029, 2, 1), {}, S.RERATING_WINDOW),  # 120 days before: last day to file
+        (D(2029, 2, 2), {}, S.VALID),  # 119 days before: window closed, still valid
+        (D(2029, 6, 1), {}, S.VALID),  # last valid day
+        (D(2029, 6, 2), {}, S.EXPIRED),  # the day after
+        (D(2029, 6, 2), {"rerating_pending": True}, S.EXTENDED),  # Art. 12(3)
+        (D(2029, 11, 28), {"rerating_pending": True}, S.EXTENDED),  # expiry + 180 days
+        (D(2029, 11, 29), {"rerating_pending": True}, S.EXPIRED),  # expiry + 181 days
+        (D(2029, 6, 1), {"rerating_pending": True}, S.VALID),  # pending changes nothing before
         # revocation takes effect on the decision's day, before anything else
         (D(2027, 3, 9), {"revoked_on": D(2027, 3, 10)}, S.VALID),
         (D(2027, 3, 10), {"revoked_on": D(2027, 3, 10)}, S.REVOKED),
@@ -160,3 +160,34 @@ def test_typed_codes_are_normalised():
     assert rules.normalise_public_code(typed) == code
     assert not rules.public_code_is_wellformed(code[:-1])
     assert not rules.public_code_is_wellformed("0" * rules.PUBLIC_CODE_LENGTH)
+
+
+@pytest.mark.django_db
+def test_stored_certificates_move_to_the_civil_codes_expiry(rec):
+    """The data migration: an expiry stored by the old rule moves to the corresponding day,
+    a lapse now within validity is cleared and the stars come back; the change is audited."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from core.models import AuditEvent
+    from recognition.models import Certificate
+    from registry.models import Product
+
+    migration = import_module("recognition.migrations.0002_expiry_by_the_civil_code")
+    issued = D(2023, 12, 2)
+    certificate = rec.certified(date=issued)
+    typed = rec.certified(product=rec.product_y, date=D(2023, 12, 2), number="102/QĐ-UBND")
+    Certificate.objects.filter(pk=certificate.pk).update(
+        expires_on=D(2026, 12, 1), lapsed_on=D(2026, 12, 2)
+    )
+    Certificate.objects.filter(pk=typed.pk).update(expires_on=D(2026, 11, 20))
+    Product.objects.filter(pk=certificate.product_id).update(stars=None)
+    migration.forwards(apps, None)
+    certificate.refresh_from_db()
+    typed.refresh_from_db()
+    assert certificate.expires_on == D(2026, 12, 2) and certificate.lapsed_on is None
+    assert Product.objects.get(pk=certificate.product_id).stars == certificate.stars
+    assert typed.expires_on == D(2026, 11, 20)  # not the old rule's value: left alone
+    event = AuditEvent.objects.get(action="ocop.certificate.expiry_recounted")
+    assert event.target_id == str(certificate.pk) and event.after["expires_on"] == "2026-12-02"

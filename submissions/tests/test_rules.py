@@ -1,3 +1,4 @@
+import calendar
 import datetime as dt
 
 import pytest
@@ -43,13 +44,51 @@ def test_negative_days_are_refused():
 @pytest.mark.parametrize(
     ("issued", "expires"),
     [
-        (D(2026, 6, 15), D(2029, 6, 14)),
-        (D(2024, 2, 29), D(2027, 2, 27)),  # 29 Feb → 28 Feb 2027, valid to the day before
-        (D(2026, 1, 31), D(2029, 1, 30)),
+        (D(2026, 6, 15), D(2029, 6, 15)),  # domain.md §5, Civil Code Art. 147–148
+        (D(2024, 2, 29), D(2027, 2, 28)),  # no 29 Feb in 2027: the month's last day
+        (D(2028, 2, 29), D(2031, 2, 28)),
+        (D(2026, 1, 31), D(2029, 1, 31)),
+        (D(2026, 12, 31), D(2029, 12, 31)),
+        (D(2026, 11, 30), D(2029, 11, 30)),
     ],
 )
-def test_a_certificate_lasts_36_months(issued, expires):
+def test_a_certificate_lasts_36_months_as_the_civil_code_counts(issued, expires):
     assert rules.certificate_expiry(issued) == expires
+
+
+@pytest.mark.parametrize(
+    ("start", "months", "days", "end"),
+    [
+        (D(2027, 1, 31), 1, 0, D(2027, 2, 28)),
+        (D(2028, 1, 31), 1, 0, D(2028, 2, 29)),  # a leap year
+        (D(2026, 1, 29), 1, 0, D(2026, 2, 28)),
+        (D(2026, 3, 31), 1, 0, D(2026, 4, 30)),
+        (D(2026, 11, 30), 3, 0, D(2027, 2, 28)),
+        (D(2026, 12, 31), 2, 0, D(2027, 2, 28)),
+        (D(2026, 8, 31), 12, 0, D(2027, 8, 31)),
+        (D(2026, 3, 1), 0, 15, D(2026, 3, 16)),  # the day of the finding is not counted
+        (D(2026, 12, 20), 0, 15, D(2027, 1, 4)),
+        (D(2026, 5, 22), 0, 60, D(2026, 7, 21)),
+    ],
+)
+def test_one_rule_counts_every_period(start, months, days, end):
+    assert rules.period_end(start, months=months, days=days) == end
+
+
+def test_a_period_is_months_or_days():
+    with pytest.raises(ValueError):
+        rules.period_end(D(2026, 1, 1), months=1, days=1)
+    with pytest.raises(ValueError):
+        rules.period_end(D(2026, 1, 1), days=-1)
+
+
+@given(st.dates(min_value=D(2000, 1, 1), max_value=D(2090, 12, 31)), st.integers(1, 120))
+def test_a_period_in_months_ends_on_the_corresponding_day_or_the_months_last(start, months):
+    end = rules.period_end(start, months=months)
+    assert (end.year - start.year) * 12 + end.month - start.month == months
+    last = calendar.monthrange(end.year, end.month)[1]
+    assert end.day == min(start.day, last)
+    assert end > start
 
 
 def test_the_rerating_window_opens_180_and_closes_120_days_before_expiry():
