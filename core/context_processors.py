@@ -43,6 +43,11 @@ NAVIGATION = [
             ("evaluation:my_scoring", _("Score dossiers"), {"council_member", "advisory_member"}),
             ("evaluation:council_list", _("Councils"), {"provincial_office"}),
             ("evaluation:catalogue", _("Criteria"), OFFICIALS),
+            (
+                "submissions:calendar",
+                _("Working calendar"),
+                {"provincial_office", "commune_officer"},
+            ),
         ],
     ),
     (

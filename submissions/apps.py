@@ -15,5 +15,7 @@ class SubmissionsConfig(AppConfig):
                 "ocop.dossier.created": _("Dossier created"),
                 "ocop.dossier.updated": _("Dossier updated"),
                 "ocop.dossier.transitioned": _("Dossier moved to the next step"),
+                "ocop.calendar_day.set": _("Working calendar adjusted"),
+                "ocop.calendar_day.removed": _("Working calendar adjustment removed"),
             }
         )

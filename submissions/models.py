@@ -9,26 +9,57 @@ from accounts.choices import OFFICIAL_ROLES
 from core.models import TimeStampedModel
 from core.scoping import RestrictedManager, Scope
 from submissions import rules
+from submissions.calendar import package_workdays, public_holidays
 from submissions.choices import DossierKind, RoundLevel, Status
 
 
+class DayKind(models.TextChoices):
+    DAY_OFF = "day_off", _("Day off")
+    WORKING_DAY = "working_day", _("Working day (make-up)")
+
+
 class Holiday(models.Model):
-    """A public holiday (not a working day for deadlines); set by the office."""
+    """What the government announces on top of the public holidays of the ``holidays``
+    package: an extra day off, or a make-up working day (usually a Saturday). Entered by
+    the provincial office or an administrator, audited."""
 
     date = models.DateField(_("date"), unique=True)
     name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=DayKind.choices, default=DayKind.DAY_OFF
+    )
+    reason = models.CharField(_("announced by"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
-        verbose_name = _("public holiday")
-        verbose_name_plural = _("public holidays")
+        verbose_name = _("working calendar adjustment")
+        verbose_name_plural = _("working calendar adjustments")
         ordering = ["date"]
 
     def __str__(self):
         return f"{self.date:%d/%m/%Y} {self.name}"
 
     @classmethod
-    def dates(cls) -> frozenset:
-        return frozenset(cls.objects.values_list("date", flat=True))
+    def dates(cls) -> rules.WorkCalendar:
+        """Days off and make-up working days for counting working days: Vietnam's public
+        holidays (lunar ones included) from the ``holidays`` package, then the office's
+        adjustments on top."""
+        off, work = set(public_holidays()), set(package_workdays())
+        for day, kind in cls.objects.values_list("date", "kind"):
+            if kind == DayKind.WORKING_DAY:
+                work.add(day)
+                off.discard(day)
+            else:
+                off.add(day)
+                work.discard(day)
+        return rules.WorkCalendar(off, work)
 
 
 class Round(TimeStampedModel):

@@ -23,7 +23,22 @@ CERTIFICATE_MONTHS = 36
 REVOCATION_DAYS = 15
 
 
+class WorkCalendar(frozenset):
+    """The days off (public holidays and the days the government gives off) as a set, which
+    also knows the make-up working days (a Saturday worked in exchange for a day off)."""
+
+    workdays: frozenset
+
+    def __new__(cls, days_off: Collection[dt.date] = (), workdays: Collection[dt.date] = ()):
+        calendar_ = super().__new__(cls, days_off)
+        calendar_.workdays = frozenset(workdays)
+        return calendar_
+
+
 def is_working_day(day: dt.date, holidays: Collection[dt.date] = ()) -> bool:
+    """Monday to Friday unless a day off; a make-up working day (``holidays.workdays``) too."""
+    if day in getattr(holidays, "workdays", ()):
+        return True
     return day.weekday() < 5 and day not in holidays
 
 

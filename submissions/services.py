@@ -16,7 +16,7 @@ from core.notifications import notify
 from core.scoping import VIEW
 from submissions import rules
 from submissions.choices import NEXT_ACTOR, TRANSITIONS, DossierKind, RoundLevel, Status
-from submissions.models import Dossier, DossierTransition, Round
+from submissions.models import Dossier, DossierTransition, Holiday, Round
 
 # Moves that must say why (returns, refusals, withdrawals, going back a step).
 REASON_REQUIRED = {
@@ -205,6 +205,55 @@ def _notify(dossier: Dossier, source: str, to: str, reason: str) -> None:
 
 
 def holiday_dates() -> frozenset[dt.date]:
-    from submissions.models import Holiday
-
     return Holiday.dates()
+
+
+# --- the working calendar -------------------------------------------------------------------
+def may_edit_calendar(user) -> bool:
+    return user.is_authenticated and user.get_scope().has_role("provincial_office")
+
+
+@transaction.atomic
+def calendar_day_set(*, actor, date: dt.date, kind: str, name: str, reason: str) -> Holiday:
+    """Add (or change) a day the government announced: an extra day off or a make-up
+    working day. Every change is audited with who, when and the announcement."""
+    if not may_edit_calendar(actor):
+        raise PermissionDenied(_("Only the provincial OCOP office adjusts the working calendar."))
+    errors = {}
+    if not name.strip():
+        errors["name"] = _("Name the day as announced (e.g. “Nghỉ bù Quốc khánh”).")
+    if not reason.strip():
+        errors["reason"] = _("Say which announcement this comes from.")
+    if errors:
+        raise ValidationError(errors)
+    day = Holiday.objects.select_for_update().filter(date=date).first()
+    before = audit.snapshot(day, ["name", "kind", "reason"]) if day else None
+    day = day or Holiday(date=date)
+    day.name, day.kind, day.reason, day.created_by = name.strip(), kind, reason.strip(), actor
+    day.full_clean()
+    day.save()
+    audit.record(
+        actor=actor,
+        action="ocop.calendar_day.set",
+        target=day,
+        before=before,
+        after=audit.snapshot(day, ["date", "name", "kind", "reason"]),
+        reason=reason,
+    )
+    return day
+
+
+@transaction.atomic
+def calendar_day_remove(*, actor, day: Holiday, reason: str) -> None:
+    if not may_edit_calendar(actor):
+        raise PermissionDenied(_("Only the provincial OCOP office adjusts the working calendar."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why this day is removed.")})
+    audit.record(
+        actor=actor,
+        action="ocop.calendar_day.removed",
+        target=day,
+        before=audit.snapshot(day, ["date", "name", "kind", "reason"]),
+        reason=reason,
+    )
+    day.delete()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from submissions import views
+from submissions import views, views_calendar
 
 app_name = "submissions"
 
@@ -11,4 +11,6 @@ urlpatterns = [
     path("<int:pk>/move/", views.dossier_move, name="dossier_move"),
     path("<int:pk>/advisory/", views.advisory_note_add, name="advisory_note_add"),
     path("rounds/", views.round_list, name="round_list"),
+    path("calendar/", views_calendar.calendar, name="calendar"),
+    path("calendar/<int:pk>/remove/", views_calendar.calendar_remove, name="calendar_remove"),
 ]

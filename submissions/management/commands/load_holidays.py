@@ -1,21 +1,18 @@
-from pathlib import Path
-
-import yaml
 from django.core.management.base import BaseCommand
 
+from submissions.calendar import public_holidays
 from submissions.models import Holiday
-
-DATA = Path(__file__).resolve().parents[2] / "data" / "holidays.yaml"
 
 
 class Command(BaseCommand):
-    help = "Load the public holidays used to count working days (keeps the office's edits)."
+    help = (
+        "Report the working calendar: Vietnam's public holidays come from the `holidays` "
+        "package; the office's adjustments are kept as they are."
+    )
 
     def handle(self, *args, **options):
-        created = 0
-        for item in yaml.safe_load(DATA.read_text(encoding="utf-8"))["holidays"]:
-            _obj, new = Holiday.objects.get_or_create(
-                date=item["date"], defaults={"name": item["name"]}
-            )
-            created += new
-        self.stdout.write(f"holidays: {created} added, {Holiday.objects.count()} in all")
+        days = public_holidays()
+        self.stdout.write(
+            f"holidays: {len(days)} public holidays from the package "
+            f"({min(days):%Y}–{max(days):%Y}), {Holiday.objects.count()} office adjustments"
+        )
