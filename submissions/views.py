@@ -93,6 +93,10 @@ def dossier_detail(request, pk):
         {
             "dossier": dossier,
             "moves": moves,
+            # each role sees only the fields it may fill: Form 03 with the commune's
+            # forwarding, the round with the office's move to the advisory group
+            "fills_form03": any(m == Status.FORWARDED for m, _label in moves),
+            "picks_round": any(m == Status.ADVISORY for m, _label in moves),
             "move_form": MoveForm(user=request.user),
             "transitions": dossier.transitions.select_related("actor"),
             "notes": dossier.advisory_notes.select_related("author"),
