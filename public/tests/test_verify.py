@@ -104,6 +104,7 @@ def test_the_first_visit_says_genuine_first_verification(client, vd):
     assert LOT in text
     assert "ocop.localhost" in text  # the official domain, prominently
     assert response["Cache-Control"] == "no-store"
+    assert 'class="vstars"' in text and "sao" in text  # the star of the certificate in force
 
 
 def test_the_second_visit_says_already_verified_and_when_first(client, vd):
@@ -143,6 +144,8 @@ def test_a_revocation_changes_the_verdict_at_once(client, vd):
     text = response.content.decode()
     assert "Sản phẩm đã bị thu hồi công nhận OCOP" in text
     assert TODAY().strftime("%d/%m/%Y") in text and "77/QĐ-UBND" in text
+    # no star under a red verdict: a star is the star of the certificate in force (issue 14 §4)
+    assert 'class="vstars"' not in text
 
 
 def test_an_expired_certificate_says_so_with_its_end_date(client, vd):
@@ -156,6 +159,7 @@ def test_an_expired_certificate_says_so_with_its_end_date(client, vd):
     text = response.content.decode()
     assert "Công nhận OCOP đã hết hiệu lực" in text
     assert ended.strftime("%d/%m/%Y") in text
+    assert 'class="vstars"' not in text  # no star once expired
 
 
 def test_a_product_without_certificate_is_flagged(client, rec):

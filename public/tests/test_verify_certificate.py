@@ -80,6 +80,7 @@ def test_a_revoked_certificate_says_so_at_once(client, rec, certificate):
     assert state_of(response) == CertificateState.REVOKED
     text = response.content.decode()
     assert "Giấy chứng nhận đã bị thu hồi" in text and "88/QĐ-UBND" in text
+    assert 'class="vstars"' not in text  # no star once revoked (issue 14 §4)
 
 
 def test_an_expired_certificate_says_when(client, certificate):
