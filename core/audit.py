@@ -35,6 +35,35 @@ def action_label(code: str) -> str:
     return ACTION_LABELS.get(code, code)
 
 
+# Who may read one event of a history, by action code: ``rule(user, event) -> bool``.
+# Seeing an object does not mean seeing every event about it (a council member sees another
+# member's sheet exists, not its draft choices; a producer sees their certificate, not the
+# revocation proposed against it before the decision). Each app registers its rules in
+# ``AppConfig.ready()``; an action without a rule is visible to whoever sees the object.
+EVENT_RULES: dict[str, Any] = {}
+
+
+def register_event_rule(actions, rule) -> None:
+    for code in [actions] if isinstance(actions, str) else actions:
+        EVENT_RULES[code] = rule
+
+
+def visible_events(user, events) -> list:
+    """The events of a history that ``user`` may read (each rule asked once per target)."""
+    answers: dict[tuple[str, str], bool] = {}
+    shown = []
+    for event in events:
+        rule = EVENT_RULES.get(event.action)
+        if rule is not None:
+            key = (event.action, event.target_id)
+            if key not in answers:
+                answers[key] = bool(rule(user, event))
+            if not answers[key]:
+                continue
+        shown.append(event)
+    return shown
+
+
 def _jsonable(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}

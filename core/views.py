@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from core import audit
 from core.models import AuditEvent, Notice
 
 
@@ -35,7 +36,9 @@ def history(request, app_label: str, model_name: str, pk: str):
     obj = manager.restrict(request.user).filter(pk=pk).first()
     if obj is None:
         raise Http404
-    events = AuditEvent.objects.for_object(obj).select_related("actor")[:200]
+    events = audit.visible_events(
+        request.user, AuditEvent.objects.for_object(obj).select_related("actor")[:200]
+    )
     template = "core/_history.html" if request.headers.get("HX-Request") else "core/history.html"
     return render(request, template, {"object": obj, "events": events})
 

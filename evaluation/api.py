@@ -1,14 +1,14 @@
 """Councils, sessions, evaluations and score sheets (members see their own sheets)."""
 
-from django.db.models import F, Q
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from core.api import ScopedReadViewSet, resource, scoped_object
 from evaluation import services_council
-from evaluation.councils import Council, CouncilSession, Evaluation, EvaluationStatus, ScoreSheet
+from evaluation.councils import Council, CouncilSession, Evaluation, ScoreSheet
 from evaluation.models import SelfAssessment
+from evaluation.selectors_council import readable_sheets
 
 resource(
     "councils",
@@ -58,18 +58,6 @@ resource(
     ),
     filters=("dossier", "session", "status"),
 )
-
-
-def readable_sheets(user, sheets):
-    """Independent scoring: a member reads their own sheet; another member's only once it is
-    submitted and its round is over (an earlier round, or the evaluation finalised). Never a
-    draft. (The screens also open a round's sheets when every member has submitted; the API
-    waits for the finalisation — never earlier than the screens.)"""
-    own = Q(member__user_id=user.pk)
-    closed = Q(round_no__lt=F("evaluation__round_no")) | Q(
-        evaluation__status=EvaluationStatus.FINALISED
-    )
-    return sheets.filter(own | (Q(submitted_at__isnull=False) & closed))
 
 
 class ScoreSheetInput(serializers.Serializer):

@@ -7,7 +7,17 @@ class EvaluationConfig(AppConfig):
     verbose_name = _("Evaluation and star rating")
 
     def ready(self):
-        from core.audit import register_actions
+        from core.audit import register_actions, register_event_rule
+        from evaluation.selectors_council import may_read_sheet_event
+
+        register_event_rule(
+            [
+                "ocop.score_sheet.saved",
+                "ocop.score_sheet.submitted",
+                "ocop.score_sheet.change_refused",
+            ],
+            may_read_sheet_event,
+        )
 
         register_actions(
             {

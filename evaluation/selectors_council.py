@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -217,3 +217,23 @@ def sheet_rows_for(evaluation: Evaluation, choices: Mapping[str, object]) -> lis
                     }
                 )
     return rows
+
+
+def readable_sheets(user, sheets):
+    """Independent scoring: a member reads their own sheet; another member's only once it is
+    submitted and its round is over (an earlier round, or the evaluation finalised). Never a
+    draft. (The screens also open a round's sheets when every member has submitted; the API
+    waits for the finalisation — never earlier than the screens.)"""
+    own = Q(member__user_id=user.pk)
+    closed = Q(round_no__lt=F("evaluation__round_no")) | Q(
+        evaluation__status=EvaluationStatus.FINALISED
+    )
+    return sheets.filter(own | (Q(submitted_at__isnull=False) & closed))
+
+
+def may_read_sheet_event(user, event) -> bool:
+    """A history event about a score sheet is read only by whoever may read the sheet
+    (independent scoring): never another member's draft (issue 16)."""
+    if event.target_type.model != "scoresheet":
+        return True
+    return readable_sheets(user, ScoreSheet.objects.filter(pk=event.target_id)).exists()

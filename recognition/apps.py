@@ -7,7 +7,13 @@ class RecognitionConfig(AppConfig):
     verbose_name = _("Decisions and certificates")
 
     def ready(self):
-        from core.audit import register_actions
+        from core.audit import register_actions, register_event_rule
+        from recognition.selectors import may_read_proposal_event
+
+        # the proposal against a certificate is read by whoever may read the proposal
+        register_event_rule(
+            ["ocop.revocation.proposed", "ocop.revocation.dismissed"], may_read_proposal_event
+        )
 
         register_actions(
             {

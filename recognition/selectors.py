@@ -74,3 +74,14 @@ def eligible_dossiers(user, level: str):
         .select_related("product__producer__current_unit", "product__product_set", "round")
         .order_by("product__producer__current_unit__name", "product__name")
     )
+
+
+def may_read_proposal_event(user, event) -> bool:
+    """A history event about a revocation proposal (on its certificate's history) is read
+    only by whoever may read that proposal on its own page (not the producer before the
+    decision): see ``RevocationProposal.scope_q``."""
+    proposal_id = (event.after or {}).get("proposal")
+    proposals = RevocationProposal.objects.restrict(user)
+    if proposal_id is not None:
+        return proposals.filter(pk=proposal_id).exists()
+    return proposals.filter(certificate_id=event.target_id).exists()
