@@ -4,4 +4,7 @@ from dashboard import views
 
 app_name = "dashboard"
 
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("inbox/count/", views.inbox_count, name="inbox_count"),
+]

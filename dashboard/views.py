@@ -1,5 +1,7 @@
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.html import format_html
 
 from dashboard import inbox, selectors
 
@@ -16,3 +18,12 @@ def home(request):
         "panel": f"dashboard/roles/{user.primary_role or 'none'}.html",
     }
     return render(request, "dashboard/home.html", context)
+
+
+def inbox_count(request):
+    """The header's count of the same items, loaded after the page (htmx) so that no page
+    pays for it."""
+    count = len(inbox.for_request(request))
+    if not count:
+        return HttpResponse("")
+    return HttpResponse(format_html('<span class="count">{}</span>', count))

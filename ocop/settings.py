@@ -113,7 +113,6 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.navigation",
                 "core.context_processors.public_domain",
-                "dashboard.context_processors.inbox_count",
             ],
         },
     },

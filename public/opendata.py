@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.urls import reverse
 
+from core.csvsafe import safe_record
 from public import selectors
 from recognition.models import Certificate
 from registry.models import Product
@@ -124,7 +125,7 @@ def csv_lines(records: Iterable[dict]) -> Iterator[str]:
     writer = csv.DictWriter(_Echo(), fieldnames=FIELDS, lineterminator="\r\n")
     yield "\ufeff" + writer.writeheader()
     for record in records:
-        yield writer.writerow(record)
+        yield writer.writerow(safe_record(record))
 
 
 def json_chunks(records: Iterable[dict], *, today: dt.date, filters: dict) -> Iterator[str]:

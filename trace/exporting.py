@@ -12,6 +12,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from core.csvsafe import safe_row
+
 COLUMNS = [
     ("Mã lô tem", 10, lambda b: b.pk),
     ("Sản phẩm", 36, lambda b: b.product.name),
@@ -67,13 +69,4 @@ def export_csv(batches: Iterable, fileobj) -> None:
     fileobj.write("\ufeff")
     writer.writerow([h for h, _w, _g in COLUMNS])
     for row in _rows(batches):
-        writer.writerow([_csv_value(v) for v in row])
-
-
-def _csv_value(value):
-    """Spreadsheets run cells starting with = + - @ as formulas: quote them."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
+        writer.writerow(safe_row(row))

@@ -14,6 +14,7 @@ import segno
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from core.csvsafe import safe_row
 from core.pdf import render_pdf
 from trace import rules
 
@@ -125,4 +126,6 @@ def csv_rows(batch):
         address = rules.stamp_address(
             domain=domain, serial=serial, gtin=product.gtin, lot=batch.lot
         )
-        yield writer.writerow([number, serial, address, product.gtin, batch.lot, product.name])
+        yield writer.writerow(
+            safe_row([number, serial, address, product.gtin, batch.lot, product.name])
+        )

@@ -29,6 +29,8 @@ def test_the_commune_officer_sees_what_waits_for_him(client, personas, submitted
     # the commune has 15 working days (Art. 6) from the submission
     assert item.due == rules.add_working_days(submitted.submitted_on, 15, Holiday.dates())
     assert 'data-testid="inbox-count"' in response.content.decode()
+    count = client.get(reverse("dashboard:inbox_count")).content.decode()
+    assert count == '<span class="count">1</span>'
     client.force_login(personas.provincial)
     assert client.get(reverse("dashboard:home")).context["inbox"] == []
 

@@ -100,3 +100,15 @@ def test_the_howto_documents_every_column_in_order():
     columns = text.split("## Columns")[1]
     documented = [line.split("`")[1] for line in columns.splitlines() if line.startswith("| `")]
     assert documented == list(opendata.FIELDS)
+
+
+def test_the_csv_never_carries_a_formula(client, cat):  # noqa: F811
+    """A name starting with = + - @ is written as text (CSV injection, issue 16)."""
+    from registry.models import Product
+
+    Product.objects.filter(pk=cat.product_x.pk).update(name='=HYPERLINK("http://x.example","A")')
+    rows = _csv(client)
+    records = [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+    names = {r["product_name"] for r in records}
+    assert '\'=HYPERLINK("http://x.example","A")' in names
+    assert not any(v.startswith(("=", "+", "@")) for r in records for v in r.values())

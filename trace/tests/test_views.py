@@ -281,3 +281,14 @@ def test_the_report_list_has_a_fixed_number_of_queries(
     with django_assert_max_num_queries(12):
         page = client.get(reverse("trace:report_list")).content.decode()
     assert page.count('data-testid="report"') == 6
+
+
+def test_the_printing_house_csv_never_carries_a_formula(client, trace, batch):
+    from registry.models import Product
+
+    Product.objects.filter(pk=batch.product_id).update(name="@SUM(1+1)*cmd|' /C calc'!A0")
+    as_user(client, trace.producer)
+    response = client.get(reverse("trace:batch_csv", args=[batch.pk]))
+    lines = b"".join(response.streaming_content).decode().lstrip("\ufeff").splitlines()
+    assert lines[1].endswith(",'@SUM(1+1)*cmd|' /C calc'!A0") or "'@SUM" in lines[1]
+    assert ",@SUM" not in lines[1]
