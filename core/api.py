@@ -40,7 +40,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from core.scoping import VIEW
+from core.scoping import VIEW, in_scope
 
 logger = logging.getLogger(__name__)
 
@@ -325,14 +325,12 @@ def resource(name: str, model, **kwargs) -> Resource:
 
 
 def scoped_object(model, user, pk, field_name: str, action: str = VIEW):
-    """A foreign key given to the API, re-checked with ``restrict()``: an id out of the
-    caller's scope reads as one that does not exist."""
-    try:
-        return model.objects.restrict(user, action).get(pk=int(pk))
-    except (model.DoesNotExist, TypeError, ValueError, OverflowError):
-        raise exceptions.ValidationError(
-            {field_name: [_("No such record in your scope.")]}
-        ) from None
+    """A foreign key given to the API, re-checked with ``restrict()`` (``in_scope``): an id
+    out of the caller's scope reads as one that does not exist."""
+    found = in_scope(model, user, action, pk=pk)
+    if found is None:
+        raise exceptions.ValidationError({field_name: [_("No such record in your scope.")]})
+    return found
 
 
 def form_errors(form) -> dict[str, list[str]]:

@@ -99,3 +99,14 @@ class RestrictedQuerySet(models.QuerySet):
 
 
 RestrictedManager = models.Manager.from_queryset(RestrictedQuerySet)
+
+
+def in_scope(model, user, action: str = VIEW, **lookup):
+    """The one row of ``model`` matching ``lookup`` that ``user`` may reach for ``action``,
+    or None. Every foreign key a form, filter, import or the API accepts by id or code is
+    re-read through here (or a ``restrict()``-ed queryset), so a key out of scope reads as
+    one that does not exist."""
+    try:
+        return model.objects.restrict(user, action).filter(**lookup).first()
+    except (TypeError, ValueError, OverflowError):
+        return None

@@ -124,10 +124,16 @@ def clean_choices(sheet: CriteriaSheet, choices: dict) -> dict[str, int | None]:
         if index is None or index == "":
             cleaned[code] = None
             continue
-        index = int(index)
+        try:
+            index = int(index)
+        except (TypeError, ValueError, OverflowError):
+            index = -1
         if not 0 <= index < len(criterion.options):
             raise ValidationError(
-                _("Criterion %(code)s has no option %(n)s.") % {"code": code, "n": index + 1}
+                {
+                    f"c-{code}": _("Criterion %(code)s: choose one of its %(n)s options.")
+                    % {"code": code, "n": len(criterion.options)}
+                }
             )
         cleaned[code] = index
     scoring.validate_choices(value, cleaned)

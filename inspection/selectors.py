@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from core.params import year_param
 from inspection.choices import ActionState, InspectionKind, InspectionStatus, ViolationKind
 from inspection.models import CorrectiveAction, Inspection, InspectionPlan, Violation
 from inspection.rules import VIOLATION_GROUND
@@ -13,10 +14,7 @@ SUBJECT = ("producer", "product__producer", "sales_point", "unit__province", "pl
 
 
 def _year(params) -> int | None:
-    try:
-        return int(params.get("year") or 0) or None
-    except ValueError:
-        return None
+    return year_param(params.get("year"))
 
 
 def plan_list(*, user, params):

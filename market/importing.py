@@ -20,6 +20,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from core.scoping import VIEW, in_scope
 from core.text import fold
 from geo.choices import Level
 from geo.models import AdministrativeUnit
@@ -205,11 +206,12 @@ def import_sales_points(path: Path, *, actor, confirm: bool) -> Report:
             )
         operator_code = values.pop("operator", "")
         if operator_code:
-            producer = Producer.objects.filter(code=operator_code).first()
+            # the web form offers the producers in the user's scope: so does the import
+            producer = in_scope(Producer, actor, VIEW, code=operator_code)
             if producer is None:
                 row.error(
                     header_of["operator"],
-                    _("No producer has code %(code)s.") % {"code": operator_code},
+                    _("No producer in your scope has code %(code)s.") % {"code": operator_code},
                 )
             else:
                 fields["operator"] = producer

@@ -26,6 +26,7 @@ from django.db.models import Count, Q, QuerySet
 
 from accounts.choices import OFFICIAL_ROLES, Role
 from accounts.models import Assignment, User
+from core.params import id_param, year_param
 from core.text import fold
 from geo.models import AdministrativeUnit
 from outreach import rules
@@ -58,16 +59,25 @@ def _as_list(units: Units) -> list[AdministrativeUnit]:
 
 
 def units_filter(path: str, units: Units, *, include_communes: bool = True) -> Q:
-    """Rows whose unit at ``path`` is one of ``units`` (or, for a province, in it)."""
-    q = Q(pk__in=[])
-    for unit in _as_list(units):
-        if unit.level == "province" and include_communes:
-            q |= Q(**{f"{path}__province_id": unit.pk})
-        elif unit.level == "district" and include_communes:
-            q |= Q(**{f"{path}__parent_id": unit.pk}) | Q(**{f"{path}_id": unit.pk})
-        else:
-            q |= Q(**{f"{path}_id": unit.pk})
-    return q
+    """Rows whose unit at ``path`` is one of ``units`` (or, for a province, in it).
+
+    Three conditions whatever the number of units (subqueries for a queryset): never one
+    ``OR`` per unit, which grows with the country (SQLite refuses a tree that deep)."""
+    if isinstance(units, QuerySet):
+        ids = units.values("pk")
+        provinces = ids.filter(level="province") if include_communes else ids.none()
+        districts = ids.filter(level="district") if include_communes else ids.none()
+        exact = ids.exclude(level="province") if include_communes else ids
+    else:
+        listed = _as_list(units)
+        provinces = [u.pk for u in listed if include_communes and u.level == "province"]
+        districts = [u.pk for u in listed if include_communes and u.level == "district"]
+        exact = [u.pk for u in listed if not (include_communes and u.level == "province")]
+    return (
+        Q(**{f"{path}__province_id__in": provinces})
+        | Q(**{f"{path}__parent_id__in": districts})
+        | Q(**{f"{path}_id__in": exact})
+    )
 
 
 def _official_rows(units: Units, year: int, include_communes: bool = True):
@@ -233,13 +243,6 @@ def organising_units(user) -> QuerySet[AdministrativeUnit]:
 # --- lists ---------------------------------------------------------------------------------
 
 
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def course_list(*, user, params) -> QuerySet[Course]:
     qs = (
         Course.objects.restrict(user)
@@ -250,7 +253,7 @@ def course_list(*, user, params) -> QuerySet[Course]:
         )
         .order_by("-start_date", "-pk")
     )
-    year = _int(params.get("year"))
+    year = year_param(params.get("year"))
     if year:
         qs = qs.filter(end_date__year=year)
     if params.get("topic"):
@@ -259,7 +262,7 @@ def course_list(*, user, params) -> QuerySet[Course]:
     if audience in {"provincial", "commune", "producers"}:
         field = "for_producers" if audience == "producers" else f"for_{audience}_officials"
         qs = qs.filter(**{field: True})
-    unit = _int(params.get("unit"))
+    unit = id_param(params.get("unit"))
     if unit:
         qs = qs.filter(Q(unit_id=unit) | Q(unit__province_id=unit))
     if params.get("q"):
@@ -279,10 +282,10 @@ def attendance_list(*, user, params) -> QuerySet[Attendance]:
         .select_related("course__unit", "user", "producer__current_unit")
         .order_by("-course__start_date", "course_id", "producer__name", "user__full_name", "pk")
     )
-    course = _int(params.get("course"))
+    course = id_param(params.get("course"))
     if course:
         qs = qs.filter(course_id=course)
-    year = _int(params.get("year"))
+    year = year_param(params.get("year"))
     if year:
         qs = qs.filter(course__end_date__year=year)
     kind = params.get("kind")
@@ -307,12 +310,12 @@ def activity_list(*, user, params) -> QuerySet[CommunicationActivity]:
         .annotate(producer_count=Count("producers_reached", distinct=True))
         .order_by("-date", "-pk")
     )
-    year = _int(params.get("year"))
+    year = year_param(params.get("year"))
     if year:
         qs = qs.filter(date__year=year)
     if params.get("kind"):
         qs = qs.filter(kind=params["kind"])
-    unit = _int(params.get("unit"))
+    unit = id_param(params.get("unit"))
     if unit:
         qs = qs.filter(Q(unit_id=unit) | Q(unit__province_id=unit))
     if params.get("q"):

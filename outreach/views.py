@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from core.forms import apply_validation_error
 from core.listing import recent_years, render_page, xlsx_response
+from core.params import object_param, year_param
 from core.scoping import CHANGE
 from outreach import exporting, importing, selectors, services
 from outreach.choices import ActivityKind, Audience, Topic
@@ -30,10 +31,7 @@ def _export(kind, objects):
 
 
 def _year(request) -> int:
-    try:
-        return int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        return timezone.localdate().year
+    return year_param(request.GET.get("year")) or timezone.localdate().year
 
 
 def _can_record(user) -> bool:
@@ -222,12 +220,8 @@ def attendance_list(request):
 
 def coverage(request):
     units = selectors.coverage_units(request.user)
-    wanted = request.GET.get("unit")
-    if wanted:
-        unit = units.filter(pk=wanted).first()
-        if unit is None:
-            raise Http404
-    else:
+    unit = object_param(units, request.GET.get("unit"))
+    if unit is None:
         unit = units.order_by("-level", "name").first()  # a province before its communes
         if unit is None:
             raise PermissionDenied

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
+from core.params import id_param, year_param
 from core.text import fold
 from geo.models import AdministrativeUnit
 from programme import rules
@@ -23,13 +24,6 @@ from programme.models import (
 )
 
 ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=16, decimal_places=0))
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _requested(path: str):
@@ -68,12 +62,12 @@ def idea_list(*, user, params) -> QuerySet[ProductIdea]:
         .select_related("producer", "unit", "product_set", "plan")
         .order_by("-year", "-registered_on", "-pk")
     )
-    year = _int(params.get("year"))
+    year = year_param(params.get("year"))
     if year:
         qs = qs.filter(year=year)
     if params.get("status"):
         qs = qs.filter(status=params["status"])
-    unit = _int(params.get("unit"))
+    unit = id_param(params.get("unit"))
     if unit:
         qs = qs.filter(unit_id=unit)
     return _search(qs, params, "name")
@@ -88,12 +82,12 @@ def plan_list(*, user, params) -> QuerySet[BusinessPlan]:
         )
         .order_by("-year", "-pk")
     )
-    year = _int(params.get("year"))
+    year = year_param(params.get("year"))
     if year:
         qs = qs.filter(year=year)
     if params.get("status"):
         qs = qs.filter(status=params["status"])
-    unit = _int(params.get("unit"))
+    unit = id_param(params.get("unit"))
     if unit:
         qs = qs.filter(unit_id=unit)
     return _search(qs, params, "idea__name")
@@ -114,12 +108,12 @@ def allocation_list(*, user, params) -> QuerySet[SupportAllocation]:
         )
         .order_by("-decided_on", "-pk")
     )
-    year = _int(params.get("year"))
+    year = year_param(params.get("year"))
     if year:
         qs = qs.filter(line__plan__year=year)
     if params.get("source"):
         qs = qs.filter(source=params["source"])
-    unit = _int(params.get("unit"))
+    unit = id_param(params.get("unit"))
     if unit:
         qs = qs.filter(line__plan__unit_id=unit)
     return qs

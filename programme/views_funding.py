@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,6 +9,7 @@ from django.utils.translation import gettext as _
 from accounts.choices import Role
 from core.forms import apply_validation_error
 from core.listing import render_page, xlsx_response
+from core.params import object_param, year_param
 from core.scoping import CHANGE
 from geo.models import AdministrativeUnit
 from programme import exporting, selectors, services, services_funding
@@ -25,22 +25,14 @@ from programme.views import export, years
 
 
 def _year(request) -> int:
-    try:
-        return int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        return timezone.localdate().year
+    return year_param(request.GET.get("year")) or timezone.localdate().year
 
 
 def _province(request, provinces):
-    wanted = request.GET.get("province")
-    if wanted:
-        province = provinces.filter(pk=wanted).first()
-        if province is None:
-            raise Http404
-        return province
-    if provinces.count() == 1:
+    province = object_param(provinces, request.GET.get("province"))
+    if province is None and provinces.count() == 1:
         return provinces.first()
-    return None
+    return province
 
 
 def support_needs(request):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
+from core.params import id_param, year_param
 from core.text import fold
 from geo.models import AdministrativeUnit
 from promotion import rules
@@ -15,13 +16,6 @@ from registry.choices import ChannelKind, ProducerStatus
 from registry.models import Producer, SalesChannel
 
 
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def event_list(*, user, params) -> QuerySet[Event]:
     qs = (
         Event.objects.restrict(user)
@@ -29,7 +23,7 @@ def event_list(*, user, params) -> QuerySet[Event]:
         .annotate(participant_count=Count("participations", distinct=True))
         .order_by("-start_date", "-pk")
     )
-    year = _int(params.get("year"))
+    year = year_param(params.get("year"))
     if year:
         qs = qs.filter(start_date__year=year)
     if params.get("kind"):
@@ -49,10 +43,10 @@ def participation_list(*, user, params) -> QuerySet[Participation]:
         .prefetch_related("products")
         .order_by("-event__start_date", "event_id", "producer__name", "pk")
     )
-    event = _int(params.get("event"))
+    event = id_param(params.get("event"))
     if event:
         qs = qs.filter(event_id=event)
-    year = _int(params.get("year"))
+    year = year_param(params.get("year"))
     if year:
         qs = qs.filter(event__start_date__year=year)
     return qs
@@ -64,13 +58,13 @@ def contract_list(*, user, params) -> QuerySet[Contract]:
         .select_related("producer", "source_event")
         .prefetch_related("products")
     )
-    year = _int(params.get("year"))
+    year = year_param(params.get("year"))
     if year:
         qs = qs.filter(signed_on__year=year)
     for name in ("kind", "status", "counterparty_kind"):
         if params.get(name):
             qs = qs.filter(**{name: params[name]})
-    producer = _int(params.get("producer"))
+    producer = id_param(params.get("producer"))
     if producer:
         qs = qs.filter(producer_id=producer)
     if params.get("q"):

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from core.forms import apply_validation_error
 from core.listing import recent_years, render_page, xlsx_response
+from core.params import object_param, year_param
 from core.scoping import CHANGE
 from promotion import exporting, selectors, services
 from promotion.choices import ContractKind, ContractStatus, CounterpartyKind, EventKind, PlaceKind
@@ -227,17 +228,9 @@ def contract_transition(request, pk):
 
 def figures(request):
     provinces = selectors.provinces_for(request.user)
-    try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        year = timezone.localdate().year
-    province = None
-    wanted = request.GET.get("province")
-    if wanted:
-        province = provinces.filter(pk=wanted).first()
-        if province is None:
-            raise Http404
-    elif provinces.count() == 1:
+    year = year_param(request.GET.get("year")) or timezone.localdate().year
+    province = object_param(provinces, request.GET.get("province"))
+    if province is None and provinces.count() == 1:
         province = provinces.first()
     result = selectors.figures(user=request.user, year=year, province=province)
     return render(

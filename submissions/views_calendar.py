@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.forms import apply_validation_error
+from core.params import year_param
 from submissions import services
 from submissions.calendar import public_holidays
 from submissions.models import DayKind, Holiday
@@ -33,11 +34,7 @@ class CalendarDayForm(forms.Form):
 
 def calendar(request):
     today = timezone.localdate()
-    try:
-        year = int(request.GET.get("year", today.year))
-    except ValueError:
-        year = today.year
-    year = min(max(year, 2019), today.year + 3)
+    year = min(max(year_param(request.GET.get("year")) or today.year, 2019), today.year + 3)
     editable = services.may_edit_calendar(request.user)
     form = CalendarDayForm(request.POST or None) if editable else None
     if request.method == "POST":

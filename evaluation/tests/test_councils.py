@@ -774,3 +774,14 @@ def test_the_central_council_scores_dossiers_proposed_to_it(board, personas):
     dossier.refresh_from_db()
     assert dossier.status == Status.CENTRAL  # the Minister's decision comes next
     assert not Evaluation.objects.restrict(board.office).filter(pk=second.pk).exists()
+
+
+@pytest.mark.parametrize("raw", ["abc", "99999999999999999999", "-5"])
+def test_a_hostile_choice_on_the_council_sheet_is_refused_with_its_criterion(board, client, raw):
+    evaluation = open_session(board).evaluations.get()
+    client.force_login(board.members.m2.user)
+    url = reverse("evaluation:score_sheet", args=[evaluation.pk])
+    response = client.post(url, {"c-1.1": raw}, follow=True)
+    assert response.status_code == 200
+    assert "1.1" in response.content.decode()
+    assert not evaluation.sheets.exists()

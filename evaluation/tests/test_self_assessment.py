@@ -115,6 +115,23 @@ class TestSelfAssessment:
         with pytest.raises(ValidationError):
             services.self_assessment_save(actor=None, assessment=assessment, choices={"99.9": 0})
 
+    @pytest.mark.parametrize("raw", ["abc", "-1", "1e400", "99999999999999999999", "\x00"])
+    def test_hostile_choices_get_a_message_and_nothing_is_written(self, client, personas, raw):
+        """Issue 16: ``int()`` on raw input was a 500; every screen now says which criterion."""
+        product = personas.producer_x.products.get()
+        assessment = services.self_assessment_start(actor=personas.producer, product=product)
+        client.force_login(personas.producer)
+        url = reverse("evaluation:assessment_edit", args=[assessment.pk])
+        response = client.post(url, {"c-1.1": raw, "c-1.2": "0", "save": "1"}, follow=True)
+        assert response.status_code == 200
+        assert "1.1" in " ".join(str(m) for m in response.context["messages"])
+        assessment.refresh_from_db()
+        assert assessment.choices == {} and assessment.total == 0
+        preview = client.post(
+            reverse("evaluation:assessment_preview", args=[assessment.pk]), {"c-1.1": raw}
+        )
+        assert preview.status_code == 200
+
     def test_a_final_self_assessment_cannot_change(self, personas):
         product = personas.producer_x.products.get()
         assessment = services.self_assessment_start(actor=None, product=product)

@@ -112,3 +112,22 @@ def test_the_export_reimports(tmp_path, personas):
     assert report.ok, report.error_rows and report.error_rows[0].errors
     assert SalesPoint.objects.count() == 2
     assert SalesPoint.objects.get(name="Trung tâm Hội An").unit_recorded.code == "20398"
+
+
+def test_the_import_links_only_a_producer_in_the_users_scope(tmp_path, personas):
+    """Issue 16: a provincial officer linked another province's producer by its code; the
+    web form offers only producers in scope, and so does the import now."""
+    headers = [*HEADERS, "Mã chủ thể vận hành"]
+    row = [*_good_rows(personas.units)[0], personas.producer_hanoi.code]
+    path = _xlsx(tmp_path, [row], headers)
+    report = import_sales_points(path, actor=personas.provincial, confirm=True)
+    assert not report.ok and not report.written
+    messages = [m for r in report.rows for _h, m in r.errors]
+    assert any(personas.producer_hanoi.code in str(m) for m in messages)
+    assert not SalesPoint.objects.exists()
+    own = [*_good_rows(personas.units)[0], personas.producer_x.code]
+    report = import_sales_points(
+        _xlsx(tmp_path, [own], headers), actor=personas.provincial, confirm=True
+    )
+    assert report.written
+    assert SalesPoint.objects.get().operator == personas.producer_x

@@ -50,6 +50,12 @@ class Route:
     def public(self) -> bool:
         return self.name.startswith("public:")
 
+    @property
+    def api(self) -> bool:
+        """The REST API authenticates every call itself (a token or the session): an
+        anonymous call is a 401 in JSON, never a page (ADR 0020)."""
+        return self.path.startswith("/api/v1/") and self.name not in {"api:docs", "api:redoc"}
+
 
 def example(regex: str) -> str:
     """A short string that the regular expression matches (anchors dropped)."""
@@ -132,7 +138,9 @@ def test_every_pattern_of_the_project_is_walked():
 
 
 def test_only_public_and_sign_in_pages_are_exempt_from_login():
-    exempt = {r.name for r in ROUTES if getattr(r.callback, "login_required", True) is False}
+    exempt = {
+        r.name for r in ROUTES if getattr(r.callback, "login_required", True) is False and not r.api
+    }
     outside = {name for name in exempt if not name.startswith("public:")}
     assert outside == SIGN_IN
     # every public page is exempt: none sends a consumer to a login form
@@ -153,6 +161,9 @@ def test_an_anonymous_visitor_reaches_nothing_outside_public(cat):  # noqa: F811
         if route.public:
             continue
         response = client.get(route.path)
+        if route.api:
+            assert response.status_code in (401, 404), (route.name, response.status_code)
+            continue
         if _is_login_redirect(response) or response.status_code in (403, 404, 405):
             continue
         reached.add((route.name, response.status_code))
