@@ -12,25 +12,13 @@ from drf_spectacular.views import (
 from rest_framework.routers import DefaultRouter
 
 from api import views
+from api.models import MODULES
 from core.api import RESOURCES
 
-# each app declares its resources in its own api.py (lowest layer first)
-for app in (
-    "geo",
-    "registry",
-    "submissions",
-    "evaluation",
-    "recognition",
-    "market",
-    "promotion",
-    "trace",
-    "programme",
-    "outreach",
-    "inspection",
-    "plans",
-):
-    import_module(f"{app}.api")
-import_module("api.audit")
+# each app declares its resources in its own api.py (the token modules, lowest layer first)
+for app in MODULES:
+    import_module("api.audit" if app == "audit" else f"{app}.api")
+
 
 router = DefaultRouter(trailing_slash=True)
 for declared in RESOURCES:
