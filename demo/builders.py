@@ -238,8 +238,10 @@ def build_demo() -> DemoReport:
     report.promotion = build_promotion_demo()
     report.sales_points = build_market_demo()
     report.plans = build_plans_demo()
-    report.certificates = build_demo_certificates()
+    # the users first: the demo producer's membership decides which products get stamps,
+    # so building them after the certificates made the second run issue one more batch
     report.logins = build_users(report)
+    report.certificates = build_demo_certificates()
     report.programme = build_programme_demo()
     report.outreach = build_outreach_demo()
     report.inspection = build_inspection_demo()
