@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from evaluation.catalogue.schema import Criterion, Sheet
+from evaluation.catalogue.schema import Criterion, Remark, Sheet
 from evaluation.models import SelfAssessment
 from evaluation.rules import scoring
 from evaluation.rules.evidence import evidence_for
@@ -23,6 +23,7 @@ class Row:
     flag: str = ""
     chosen: bool = False
     note: str = ""
+    remarks: tuple[Remark, ...] = ()
 
 
 def sheet_rows(sheet: Sheet, choices: dict | None = None) -> list[Row]:
@@ -30,9 +31,18 @@ def sheet_rows(sheet: Sheet, choices: dict | None = None) -> list[Row]:
     choices = choices or {}
     rows: list[Row] = []
     for part in sheet.parts:
-        rows.append(Row("part", f"Phần {part.code}", part.title, part.max))
+        remarks = sheet.remarks_on(part.code)
+        rows.append(Row("part", f"Phần {part.code}", part.title, part.max, remarks=remarks))
         for section in part.sections:
-            rows.append(Row("section", section.code, section.title, section.max))
+            rows.append(
+                Row(
+                    "section",
+                    section.code,
+                    section.title,
+                    section.max,
+                    remarks=sheet.remarks_on(section.code),
+                )
+            )
             for criterion in section.leaves():
                 if not criterion.section_level:
                     rows.append(
@@ -43,6 +53,7 @@ def sheet_rows(sheet: Sheet, choices: dict | None = None) -> list[Row]:
                             criterion.max,
                             criterion,
                             note=criterion.requirements,
+                            remarks=sheet.remarks_on(criterion.code),
                         )
                     )
                 for i, option in enumerate(criterion.options):
@@ -69,6 +80,7 @@ class CriterionForm:
     chosen: int | None
     evidence_ids: set[int]
     topics: tuple
+    remarks: tuple[Remark, ...] = ()
 
 
 def assessment_form(assessment: SelfAssessment) -> list[CriterionForm]:
@@ -88,9 +100,22 @@ def assessment_form(assessment: SelfAssessment) -> list[CriterionForm]:
                         assessment.choices.get(criterion.code),
                         links.get(criterion.code, set()),
                         evidence_for(criterion, sheet.version),
+                        remarks_beside(sheet, part.code, criterion),
                     )
                 )
     return items
+
+
+def remarks_beside(sheet: Sheet, part: str, criterion: Criterion) -> tuple[Remark, ...]:
+    """Remarks shown beside a criterion on a form: its own and its section's, and its part's
+    beside the part's first criterion (ADR 0021: doubts shown, never applied)."""
+    whole = next(p for p in sheet.parts if p.code == part)
+    section = next(s for s in whole.sections if criterion in s.leaves())
+    first = next(whole.sections[0].leaves())
+    above = sheet.remarks_on(part) if first.code == criterion.code else ()
+    if section.code != criterion.code:
+        above += sheet.remarks_on(section.code)
+    return above + sheet.remarks_on(criterion.code)
 
 
 def explanation(sheet: Sheet, choices: dict) -> dict:

@@ -23,6 +23,7 @@ from evaluation.councils import (
     ScoreSheet,
 )
 from evaluation.rules import scoring
+from evaluation.selectors import remarks_beside
 from submissions.choices import RoundLevel, Status
 from submissions.models import Dossier
 
@@ -214,6 +215,7 @@ def sheet_rows_for(evaluation: Evaluation, choices: Mapping[str, object]) -> lis
                         "chosen": index,
                         "option": criterion.options[index] if index is not None else None,
                         "points": criterion.points_of(index),
+                        "remarks": remarks_beside(value, part.code, criterion),
                     }
                 )
     return rows

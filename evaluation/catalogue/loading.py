@@ -25,6 +25,7 @@ from evaluation.catalogue.schema import (
     RecognitionLevel,
     RecognitionPeriod,
     RejectionGround,
+    Remark,
     Section,
     Sheet,
     StarBand,
@@ -76,6 +77,34 @@ def _iter_criteria(criteria: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
         yield from _iter_criteria(criterion.get("criteria") or [])
 
 
+def _resolve(raw: Mapping[str, Any], path: str) -> tuple[Any, str]:
+    """The container a path ends in and its last token (see ``apply_correction``)."""
+    tokens = str(path).split("/")
+    head, fields = tokens[0], tokens[1:]
+    if head == "rejection":
+        target: Any = raw["rejection"]
+    else:
+        matches = [node for node in iter_nodes(raw) if str(node.get("code")) == head]
+        if len(matches) != 1:
+            raise KeyError(f"path {path!r}: no single node {head!r}")
+        target = matches[0]
+    if not fields:
+        raise KeyError(f"path {path!r} names no field")
+    for token in fields[:-1]:
+        target = target[int(token)] if isinstance(target, list) else target[token]
+    return target, fields[-1]
+
+
+def read_path(raw: Mapping[str, Any], path: str) -> Any:
+    """The value a correction or remark path names (an absent star flag reads as None)."""
+    target, last = _resolve(raw, path)
+    if isinstance(target, list):
+        return target[int(last)]
+    if last == "min_star":
+        return target.get(last)
+    return target[last]
+
+
 def apply_correction(raw: dict[str, Any], correction: Mapping[str, Any], which: str) -> None:
     """Set the field named by ``correction["path"]`` to ``correction[which]``.
 
@@ -84,20 +113,7 @@ def apply_correction(raw: dict[str, Any], correction: Mapping[str, Any], which: 
     ``2.3/options/0/text``, ``rejection/text``. ``which`` is ``"now"`` (the corrected value)
     or ``"was"`` (the transcript's value, to reproduce the typo).
     """
-    tokens = str(correction["path"]).split("/")
-    head, fields = tokens[0], tokens[1:]
-    if head == "rejection":
-        target: Any = raw["rejection"]
-    else:
-        matches = [node for node in iter_nodes(raw) if str(node.get("code")) == head]
-        if len(matches) != 1:
-            raise KeyError(f"correction path {correction['path']!r}: no single node {head!r}")
-        target = matches[0]
-    if not fields:
-        raise KeyError(f"correction path {correction['path']!r} names no field")
-    for token in fields[:-1]:
-        target = target[int(token)] if isinstance(target, list) else target[token]
-    last = fields[-1]
+    target, last = _resolve(raw, correction["path"])
     value = correction[which]
     if isinstance(target, list):
         target[int(last)] = value
@@ -139,6 +155,10 @@ def build_sheet(raw: Mapping[str, Any]) -> Sheet:
         corrections=tuple(
             Correction(c["line"], c["path"], c.get("was"), c.get("now"), c["reason"])
             for c in raw.get("corrections") or []
+        ),
+        remarks=tuple(
+            Remark(r["line"], r["path"], r.get("printed"), r["note"])
+            for r in raw.get("remarks") or []
         ),
     )
 

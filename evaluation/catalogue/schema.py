@@ -130,6 +130,25 @@ class Correction:
 
 
 @dataclass(frozen=True)
+class Remark:
+    """A doubt about a printed value that is nevertheless applied as printed.
+
+    The sheet adds up, so nothing forces a correction; the remark is shown beside the
+    criterion on the council's and the producer's sheets, and changes no score or star.
+    """
+
+    line: int
+    path: str
+    printed: object
+    note: str
+
+    @property
+    def criterion(self) -> str:
+        """The code of the node the remark is about ("3.1", "A")."""
+        return self.path.split("/", 1)[0]
+
+
+@dataclass(frozen=True)
 class FlaggedMinimum:
     """Option ``option_index`` of ``criterion`` is the minimum to reach for ``star``."""
 
@@ -155,10 +174,15 @@ class Sheet:
     rejection_text: str = ""
     rejection_grounds: tuple[RejectionGround, ...] = ()
     corrections: tuple[Correction, ...] = ()
+    remarks: tuple[Remark, ...] = ()
 
     @property
     def max(self) -> int:
         return sum(part.max for part in self.parts)
+
+    def remarks_on(self, code: str) -> tuple[Remark, ...]:
+        """The remarks about a part, section or criterion (by its code)."""
+        return tuple(r for r in self.remarks if r.criterion == code)
 
     def sections(self) -> Iterator[Section]:
         for part in self.parts:

@@ -3,9 +3,11 @@
 ``check_raw_sheet`` looks at the YAML shape (missing scores, non-numeric cells, misplaced star
 flags, malformed corrections); ``validate_sheet`` at the arithmetic and structure of a built
 ``Sheet``; ``validate_catalogue`` at the whole version against Appendix I;
-``cross_sheet_differences`` compares the same option text across sheets (a flag or a score
-that differs from every other sheet is usually a transcription slip). Each function returns
-human-readable problems; an empty list means the data is fine. Pure: no Django.
+``doubts`` lists what looks odd but adds up (options that do not increase, a part heading that
+disagrees with its score cell, a flag that differs from every other sheet): the printed text
+governs, so a doubt is never corrected, only recorded as a remark shown on the sheet
+(ADR 0021). Each function returns human-readable problems; an empty list means the data is
+fine. Pure: no Django.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from evaluation.catalogue.loading import apply_correction, iter_nodes
+from evaluation.catalogue.loading import apply_correction, iter_nodes, read_path
 from evaluation.catalogue.schema import (
     FLAG_STARS,
     STAR_LEVELS,
@@ -30,7 +32,7 @@ from evaluation.catalogue.schema import (
 # fmt: off
 SHEET_KEYS = {
     "version", "number", "name", "heading", "header", "taxonomy", "industry", "group",
-    "subgroup", "source_lines", "rejection", "parts", "corrections",
+    "subgroup", "source_lines", "rejection", "parts", "corrections", "remarks",
 }
 PART_KEYS = {"code", "title", "title_points", "max", "line", "sections"}
 NODE_KEYS = {
@@ -40,6 +42,7 @@ NODE_KEYS = {
 # fmt: on
 OPTION_KEYS = {"text", "points", "min_star", "case", "note", "line"}
 CORRECTION_KEYS = {"line", "path", "was", "now", "reason"}
+REMARK_KEYS = {"line", "path", "printed", "note"}
 GROUND_KEYS = {"code", "text", "criterion", "line"}
 
 # An option text this long appearing under two criteria of one sheet is a duplicated line.
@@ -81,6 +84,7 @@ def check_raw_sheet(raw: Any) -> list[str]:
         if not is_part:
             problems += _check_node_content(node, where)
     problems += _check_corrections(raw, where)
+    problems += _check_remarks(raw, where)
     return problems
 
 
@@ -157,6 +161,32 @@ def _check_corrections(raw: Mapping[str, Any], where: str) -> list[str]:
     return problems
 
 
+def _check_remarks(raw: Mapping[str, Any], where: str) -> list[str]:
+    """A remark names a line of the sheet and a field that still holds the printed value."""
+    problems = []
+    first, last = (raw.get("source_lines") or [0, 10**9])[:2]
+    for n, remark in enumerate(raw.get("remarks") or []):
+        label = f"{where}, remark {n + 1}"
+        if not isinstance(remark, Mapping) or set(remark) != REMARK_KEYS:
+            problems.append(f"{label}: needs exactly the keys {sorted(REMARK_KEYS)}")
+            continue
+        if not _is_int(remark["line"]) or not first <= remark["line"] <= last:
+            problems.append(f"{label}: line {remark['line']!r} is outside the sheet")
+        if len(str(remark["note"]).strip()) < 20:
+            problems.append(f"{label}: say what is doubtful")
+        try:
+            value = read_path(raw, remark["path"])
+        except (KeyError, IndexError, ValueError, TypeError) as exc:
+            problems.append(f"{label}: path {remark['path']!r} does not resolve ({exc})")
+            continue
+        if value != remark["printed"]:
+            problems.append(
+                f"{label}: the data holds {value!r} at {remark['path']}, not the printed "
+                f"{remark['printed']!r}; a remark never changes a value"
+            )
+    return problems
+
+
 # --- built sheets ------------------------------------------------------------------------------
 
 
@@ -178,11 +208,6 @@ def validate_sheet(sheet: Sheet, version: Version) -> list[str]:
             problems.append(
                 f"{where}, part {part.code}: max {part.max}, but {version.code} gives "
                 f"{version.part_max(part.code)}"
-            )
-        if part.title_points != part.max:
-            problems.append(
-                f"{where}, part {part.code}: title says {part.title_points} points, "
-                f"the score cell says {part.max}"
             )
         total = sum(s.max for s in part.sections)
         if total != part.max:
@@ -261,8 +286,8 @@ def _check_criterion(criterion: Criterion, where: str) -> list[str]:
         groups[option.case].append(option.points)
     for case, points in groups.items():
         scope = f" (case {case})" if case else ""
-        if any(b <= a for a, b in zip(points, points[1:], strict=False)):
-            problems.append(f"{label}{scope}: option scores {points} do not strictly increase")
+        if any(b < a for a, b in zip(points, points[1:], strict=False)):
+            problems.append(f"{label}{scope}: option scores {points} decrease")
         if case and max(points) != criterion.max:
             problems.append(f"{label}: case {case} tops out at {max(points)}, not {criterion.max}")
     flagged = [(o.points, o.min_star) for o in criterion.options if o.min_star]
@@ -353,12 +378,40 @@ def validate_catalogue(
                 )
     for sheet in sheets:
         problems += validate_sheet(sheet, version)
-    problems += cross_sheet_differences(sheets)
     return problems
 
 
 def _normalise(text: str) -> str:
     return re.sub(r"[\s.,;:]+", " ", text.lower()).strip()
+
+
+def doubts(sheets: Iterable[Sheet]) -> list[str]:
+    """What looks odd in sheets that add up: each must be a remark, never a correction.
+
+    A part heading whose "(N Điểm)" disagrees with its score cell, two options of a criterion
+    with the same points, and ``cross_sheet_differences``. Messages start "set N, CODE:".
+    """
+    sheets = list(sheets)
+    found = []
+    for sheet in sheets:
+        where = f"set {sheet.number}"
+        for part in sheet.parts:
+            if part.title_points != part.max:
+                found.append(
+                    f"{where}, {part.code}: title says {part.title_points} points, "
+                    f"the score cell says {part.max}"
+                )
+        for criterion in sheet.criteria:
+            groups: dict[str | None, list[int]] = defaultdict(list)
+            for option in criterion.options:
+                groups[option.case].append(option.points)
+            for points in groups.values():
+                if any(b == a for a, b in zip(points, points[1:], strict=False)):
+                    found.append(
+                        f"{where}, {criterion.code}: option scores {points} do not strictly "
+                        "increase"
+                    )
+    return sorted(found + cross_sheet_differences(sheets))
 
 
 def cross_sheet_differences(
@@ -370,8 +423,10 @@ def cross_sheet_differences(
       one sheet is reported (a family of sheets that differs together, like the 3★ minimum of
       1.1 in sets 5, 6, 11, 12 and 13, is a deliberate difference and is not).
     * A flagged option that requires electronic traceability (a traceability code on the
-      label, or the product story in the traceability content) must be the 4★ minimum, as in
-      every sheet that has one (docs/domain.md §4).
+      label, or the product story in the traceability content) flagged other than 4★, the
+      flag of most sheets (set 24 prints 5★; docs/domain.md §4).
+
+    These are doubts (see ``doubts``): the printed flag is applied.
     """
     seen: dict[str, list[tuple[int, str, int | None]]] = defaultdict(list)
     problems = []

@@ -17,8 +17,9 @@ The rule, in short:
 5. the *cap* is the highest star whose every flagged minimum (``***``, ``****``, ``*****``),
    and every minimum of the lower stars, is met by the council's options. A minimum on
    option X of criterion C is *met* when the council's option for C scores at least as many
-   points as X (options of a criterion strictly increase in points, so this is "X or a
-   better option"); ``None`` scores 0 and meets no minimum. ``None`` as cap: a 3★ minimum
+   points as X and, at equal points, is X or printed after it ("X or a better option":
+   options are printed from the lowest up; a few printed sheets give two options the same
+   points, ADR 0021); ``None`` scores 0 and meets no minimum. ``None`` as cap: a 3★ minimum
    is missed;
 6. the star is the lower of band and cap. It is recognised only if it is 3★–5★, the 3★
    minimums are met, no rejection ground applies and no re-score is pending.
@@ -234,7 +235,7 @@ def shortfalls(sheet: Sheet, choices: Choices, up_to_star: int) -> tuple[Shortfa
         criterion = sheet.criterion(minimum.criterion)
         chosen = choices.get(minimum.criterion)
         points = criterion.points_of(chosen)
-        if chosen is None or points < minimum.points:
+        if chosen is None or _rank(criterion, chosen) < _rank(criterion, minimum.option_index):
             result.append(
                 Shortfall(
                     criterion=criterion.code,

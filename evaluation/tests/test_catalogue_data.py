@@ -26,7 +26,7 @@ from evaluation.catalogue.loading import (
 from evaluation.catalogue.schema import StarBand
 from evaluation.catalogue.validate import (
     check_raw_sheet,
-    cross_sheet_differences,
+    doubts,
     validate_catalogue,
     validate_sheet,
     validate_version,
@@ -56,7 +56,30 @@ def test_all_26_sheets_load_and_validate():
         assert sheet.max == 100
         assert [(p.code, p.max) for p in sheet.parts] == [("A", 40), ("B", 25), ("C", 35)]
     assert validate_catalogue(CATALOGUE.sheets, VERSION, CATALOGUE.product_sets) == []
-    assert cross_sheet_differences(CATALOGUE.sheets) == []
+
+
+def _doubted(message: str) -> tuple[int, str]:
+    where = message.split(":", 1)[0]  # "set 7, 3.1"
+    number, code = where.removeprefix("set ").split(", ")
+    return int(number), code
+
+
+def test_every_doubt_is_a_remark_and_every_remark_a_doubt():
+    """What looks odd but adds up is applied as printed and shown as a remark (ADR 0021)."""
+    found = {_doubted(message) for message in doubts(CATALOGUE.sheets)}
+    remarked = {(s.number, r.criterion) for s in CATALOGUE.sheets for r in s.remarks}
+    assert found == remarked == {(7, "3.1"), (10, "3.5"), (23, "6.2"), (24, "2.2"), (26, "A")}
+
+
+def test_doubts_catch_a_heading_equal_points_and_a_lone_flag():
+    raw = raw_sheet(1)
+    _node(raw, "A")["title_points"] = 35
+    _node(raw, "6.2")["options"][1]["points"] = _node(raw, "6.2")["options"][0]["points"]
+    _node(raw, "2.3")["options"][2]["min_star"] = 5  # the traceability label (line 637)
+    others = [s for s in CATALOGUE.sheets if s.number != 1]
+    found = {_doubted(m) for m in doubts([build_sheet(raw), *others]) if m.startswith("set 1,")}
+    assert found == {(1, "A"), (1, "6.2"), (1, "2.3")}
+    assert problems_of(raw) == []  # a doubt is not a problem: the print is applied
 
 
 def test_every_sheet_matches_its_appendix_i_product_set():
@@ -86,18 +109,63 @@ def test_appendix_i_has_6_industries_17_groups_and_26_sets():
     assert sets[12].subgroup is None and sets[12].group == "Cà phê, ca cao"
 
 
-def test_every_traceability_minimum_is_four_stars_in_25_sheets():
-    """docs/domain.md §4: a traceability code on the label is a 4★ minimum in 25 sheets."""
-    with_label = [
-        s.number
+def test_the_traceability_code_on_the_label_is_flagged_as_printed():
+    """docs/domain.md §4: a flagged minimum in 25 sheets, 4★ in 24 of them, 5★ in set 24."""
+    flags = {
+        s.number: o.min_star
         for s in CATALOGUE.sheets
-        if any(
-            o.min_star == 4 and "mã truy xuất nguồn gốc điện tử" in o.text
-            for c in s.criteria
-            for o in c.options
-        )
-    ]
-    assert with_label == list(range(1, 26))
+        for c in s.criteria
+        for o in c.options
+        if o.min_star and "mã truy xuất nguồn gốc điện tử" in o.text
+    }
+    assert sorted(flags) == list(range(1, 26))
+    assert {n: star for n, star in flags.items() if star != 4} == {24: 5}
+
+
+# The four values a judgement once "corrected" although each printed sheet adds up: they are
+# applied as printed (issue 14). (set, line, criterion, option, points, min_star, printed line)
+AS_PRINTED = [
+    (
+        7,
+        1680,
+        "3.1",
+        1,
+        1,
+        None,
+        "□ Công ty TNHH; hoặc doanh nghiệp tư nhân; hoặc công ty cổ "
+        "phần có vốn góp của cộng đồng người địa phương <51% | 1",
+    ),
+    (
+        10,
+        2222,
+        "3.5",
+        1,
+        2,
+        None,
+        "□ Các nhãn hiệu sử dụng trên bao bì, nhãn của sản phẩm được "
+        "cấp Giấy chứng nhận đăng ký nhãn hiệu … | 2",
+    ),
+    (23, 4423, "6.2", 0, 1, None, "□ Chấp nhận được | 1"),
+    (
+        24,
+        4507,
+        "2.2",
+        2,
+        4,
+        5,
+        "□ Thông tin/thuyết minh đầy đủ, ấn tượng, … có mã truy xuất nguồn gốc điện tử***** | 4",
+    ),
+]
+
+
+@pytest.mark.parametrize(("number", "line", "code", "index", "points", "star", "quote"), AS_PRINTED)
+def test_doubtful_values_are_scored_as_printed(number, line, code, index, points, star, quote):
+    sheet = CATALOGUE.sheet(number)
+    option = sheet.criterion(code).options[index]
+    assert (option.line, option.points, option.min_star) == (line, points, star)
+    (remark,) = [r for r in sheet.remarks if r.criterion == code]
+    assert remark.line == line and remark.printed == (star if "min_star" in remark.path else points)
+    assert not [c for c in sheet.corrections if c.path.startswith(f"{code}/")]
 
 
 # --- versions ----------------------------------------------------------------------------------
@@ -295,10 +363,12 @@ def test_set_21_handicraft_ip_infringement_is_a_ground():
 
 def test_set_26_tourism_cases_flags_and_part_title():
     sheet = CATALOGUE.sheet(26)
-    # line 4761: "Phần A SẢN PHẨM VÀ SỨC MẠNH CỘNG ĐỒNG (35 Điểm) | 40", corrected to 40
-    assert sheet.parts[0].title_points == 40
-    correction = sheet.corrections[0]
-    assert (correction.line, correction.path, correction.was) == (4761, "A/title_points", 35)
+    # line 4761: "Phần A SẢN PHẨM VÀ SỨC MẠNH CỘNG ĐỒNG (35 Điểm) | 40": the heading as
+    # printed, the part scored out of its score cell, a remark says so
+    assert (sheet.parts[0].title_points, sheet.parts[0].max) == (35, 40)
+    assert sheet.corrections == ()
+    (remark,) = sheet.remarks
+    assert (remark.line, remark.path, remark.printed) == (4761, "A/title_points", 35)
     business = sheet.criterion("8")
     assert dict(business.cases)["a"] == "Trường hợp 1: Dịch vụ du lịch do cộng đồng cung cấp"
     assert [o.case for o in business.options] == ["a", "a", "b", "b"]
@@ -357,11 +427,19 @@ def _correction(**fields):
     return mutate
 
 
+def _remark(**fields):
+    def mutate(raw):
+        raw["remarks"] = [
+            {"line": 600, "path": "1.2/max", "printed": 2, "note": "x" * 30, **fields}
+        ]
+
+    return mutate
+
+
 MUTATIONS = {
     "score above the maximum": (_edit("1.1/options/1/points", 4), "exceeds the maximum 3"),
     "option without score": (_edit("1.2/options/0/points", None), "option without score"),
     "non-numeric cell": (_edit("11/max", "2 1"), "'2 1' is not an integer"),
-    "part title disagrees": (_edit("A/title_points", 35), "title says 35 points"),
     "duplicated option line": (_duplicated_option_line, "appears 2 times"),
     "duplicated rejection": (_duplicated_rejection, "rejection paragraph is duplicated"),
     "line from another criterion": (_line_from_another_criterion, "duplicates an option of 2.3"),
@@ -371,7 +449,9 @@ MUTATIONS = {
     "flag on a criterion": (_edit("1.1/min_star", 4), "star flags belong on options"),
     "flag outside 3-5": (_edit("1.1/options/0/min_star", 2), "min_star 2 is not one of"),
     "duplicate code": (_edit("1.2/code", "1.1"), "criteria under 1 are"),
-    "options not increasing": (_edit("6.2/options/1/points", 0), "do not strictly increase"),
+    "options decreasing": (_edit("6.2/options/2/points", 0), "decrease"),
+    "remark hides a change": (_remark(printed=3), "a remark never changes a value"),
+    "remark without a note": (_remark(note="?"), "say what is doubtful"),
     "stray colon": (_stray_colon, "stray ':'"),
     "higher star on lower option": (_higher_star_on_lower_option, "higher star is flagged"),
     "correction without reason": (_correction(reason=""), "give a reason"),
@@ -398,10 +478,15 @@ CORRECTIONS = [
 UNDETECTABLE = {(5, "8/notes")}
 
 
+# Corrections of words change no score or star; every other correction must be forced by the
+# sheet's own arithmetic (issue 14 §1).
+WORDING = {"text", "notes"}
+
+
 def test_every_transcript_typo_kind_was_found():
     kinds = {c["path"].rsplit("/", 1)[-1] for _, c in CORRECTIONS}
-    assert kinds == {"points", "max", "title_points", "min_star", "text", "notes"}
-    assert len(CORRECTIONS) == 16
+    assert kinds == {"points", "max", "text", "notes"}
+    assert len(CORRECTIONS) == 11
 
 
 @pytest.mark.parametrize(
@@ -410,15 +495,18 @@ def test_every_transcript_typo_kind_was_found():
     ids=[f"set{n}-{c['path']}" for n, c in CORRECTIONS],
 )
 def test_reverting_a_recorded_correction_is_caught(number, correction):
-    """Put the transcript's value back: the validator must object."""
+    """Put the transcript's value back: the sheet's own checks must object.
+
+    For a score, a maximum or a flag that is what "forced" means: the printed sheet cannot be
+    scored as it stands (no score, a score above its maximum, parts that do not add up); a
+    doubt alone (``doubts``) never justifies a correction.
+    """
     assert correction["reason"] and correction["line"]
     raw = raw_sheet(number)
     apply_correction(raw, correction, "was")
-    problems = check_raw_sheet(raw)
-    if not problems:
-        sheet = build_sheet(raw)
-        others = [s for s in CATALOGUE.sheets if s.number != number]
-        problems = validate_sheet(sheet, VERSION) + cross_sheet_differences([*others, sheet])
+    problems = check_raw_sheet(raw) or validate_sheet(build_sheet(raw), VERSION)
+    if correction["path"].rsplit("/", 1)[-1] not in WORDING:
+        assert problems, f"set {number} {correction['path']}: a correction nothing forces"
     if (number, correction["path"]) in UNDETECTABLE:
         assert problems == []
     else:
@@ -550,3 +638,90 @@ def test_extract_parses_generates_and_checks(tmp_path, capsys):
     assert extract.check(reference, out) == 0  # once recorded, the difference is explained
     assert extract.generate(reference, True, out) == 0  # regenerating keeps the correction
     assert _node(read_yaml(path), "1.3")["options"][1]["points"] == 35
+
+
+# --- the data is the print ---------------------------------------------------------------------
+
+REFERENCE = DATA_DIR.parent / "reference" / "decision-26-2026-QD-TTg.txt"
+# The legal text as published (the copy in ../shared/reference at the time of issue 14);
+# the digest pins it, so the comparison below cannot be satisfied by editing the reference.
+REFERENCE_SHA256 = "2242b9bc69a782e8615b6c5f91357c9452274ccf6d29f679fc42c3f689146c28"
+
+
+def test_the_reference_is_the_published_text():
+    import hashlib
+
+    assert hashlib.sha256(REFERENCE.read_bytes()).hexdigest() == REFERENCE_SHA256
+
+
+def _parsed_sheets():
+    from evaluation.catalogue.tools import extract
+
+    sheets, _ = extract.parse_all(REFERENCE)
+    return {sheet["number"]: sheet for sheet in sheets}
+
+
+PARSED = _parsed_sheets()
+
+
+@pytest.mark.parametrize("number", range(1, 27))
+def test_each_sheet_is_appendix_ii_as_printed(number):
+    """Option by option (points, flags, yes/no, sub-criteria, cases, notes, lines), the data
+    file equals the project's own extraction of Appendix II, once the recorded forced
+    corrections are applied to the extraction."""
+    assert _differences(number, raw_sheet(number)) == []
+
+
+def _differences(number, data):
+    from evaluation.catalogue.tools import extract
+
+    parsed = copy.deepcopy(PARSED[number])
+    for correction in data.get("corrections") or []:
+        apply_correction(parsed, correction, "now")
+    return extract.compare(parsed, data)
+
+
+def test_the_extraction_check_passes_on_the_whole_appendix(capsys):
+    from evaluation.catalogue.tools import extract
+
+    assert sorted(PARSED) == list(range(1, 27))
+    assert extract.main(["check", str(REFERENCE)]) == 0
+    assert "0 unrecorded difference(s)" in capsys.readouterr().out
+
+
+def test_a_changed_score_flag_or_yes_no_is_caught_by_the_comparison():
+    for mutate in (
+        lambda raw: _node(raw, "3.1")["options"][1].update(points=2),
+        lambda raw: _node(raw, "3.5")["options"][1].update(min_star=5),
+        lambda raw: _node(raw, "1.2").update(yes_no=True),
+        lambda raw: _node(raw, "3.1")["options"].pop(),
+    ):
+        data = raw_sheet(7)
+        mutate(data)
+        assert _differences(7, data)
+
+
+@pytest.mark.django_db
+def test_a_stored_sheet_in_use_is_brought_back_to_the_print():
+    """The migration lifts the lock for exactly the restored sheets, and audits each."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from core.models import AuditEvent
+    from evaluation.models import CriteriaSheet
+
+    migration = import_module("evaluation.migrations.0003_sheets_as_printed")
+    row = CriteriaSheet.objects.get(version__code="qd26-2026", number=24)
+    printed = row.raw
+    judged = copy.deepcopy(printed)
+    _node(judged, "2.2")["options"][2]["min_star"] = 4
+    judged.pop("remarks")
+    CriteriaSheet.objects.filter(pk=row.pk).update(raw=judged, digest="judged")
+    migration.forwards(apps, None)
+    row.refresh_from_db()
+    assert row.raw == printed and row.value.criterion("2.2").options[2].min_star == 5
+    event = AuditEvent.objects.get(action="ocop.criteria.sheet_as_printed")
+    assert event.target_id == str(row.pk) and event.after["remarks"][0]["line"] == 4507
+    migration.forwards(apps, None)  # once: nothing left to change
+    assert AuditEvent.objects.filter(action="ocop.criteria.sheet_as_printed").count() == 1

@@ -785,3 +785,18 @@ def test_a_hostile_choice_on_the_council_sheet_is_refused_with_its_criterion(boa
     assert response.status_code == 200
     assert "1.1" in response.content.decode()
     assert not evaluation.sheets.exists()
+
+
+def test_the_council_sheet_shows_a_remark_beside_a_doubtful_printed_value(board, client):
+    """Issue 14 §1: a doubt is a remark on the sheet, never a changed score."""
+    from evaluation.models import CriteriaSheet
+
+    evaluation = open_session(board).evaluations.get()
+    set_24 = CriteriaSheet.objects.get(version__code="qd26-2026", number=24)
+    type(evaluation).objects.filter(pk=evaluation.pk).update(sheet=set_24)
+    client.force_login(board.members.m2.user)
+    page = client.get(reverse("evaluation:score_sheet", args=[evaluation.pk])).content.decode()
+    assert page.count('data-testid="remark"') == 1
+    assert "Áp dụng theo bản in: 5 sao." in page
+    criterion = page.split('data-code="2.2"', 1)[1].split('class="criterion"', 1)[0]
+    assert 'data-testid="remark"' in criterion and "5★" in criterion

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from evaluation.catalogue.loading import cached_catalogue
 from evaluation.catalogue.schema import Sheet
+from evaluation.rules import scoring
 from evaluation.rules.scoring import (
     Outcome,
     council_choice,
@@ -325,3 +326,64 @@ def test_the_gap_adds_up(case):
     assert gap.points_needed == max(0, gap.threshold - gap.total)
     assert all(s.star <= gap.target_star for s in gap.unmet_minimums)
     assert sum(o.available for o in gap.opportunities) == 100 - gap.total
+
+
+# --- the printed sheets decide the star (issue 14 §1) -----------------------------------------
+
+
+def _best_but(sheet, code, index):
+    choices = {c.code: len(c.options) - 1 for c in sheet.criteria}
+    choices[code] = index
+    return choices
+
+
+def test_set_24_makes_the_traceability_label_a_5_star_minimum_as_printed():
+    from evaluation.catalogue.loading import cached_catalogue
+
+    sheet = cached_catalogue().sheet(24)
+    # 2.2 option 2 (line 4507) is flagged *****: with option 3 chosen instead, 5★ is lost
+    assert sheet.criterion("2.2").options[2].min_star == 5
+    assert scoring.star_cap(sheet, _best_but(sheet, "2.2", 2)) == 5
+    below = _best_but(sheet, "2.2", 1)
+    assert scoring.star_cap(sheet, below) == 4
+    assert [s.star for s in scoring.shortfalls(sheet, below, 5)] == [5]
+
+
+def test_set_10_has_no_minimum_on_the_registered_trademark_as_printed():
+    from evaluation.catalogue.loading import cached_catalogue
+
+    sheet = cached_catalogue().sheet(10)
+    assert sheet.criterion("3.5").options[1].min_star is None
+    # the lowest option of 3.5 (its 3★ minimum) costs points, never the 4★/5★ cap
+    assert sheet.criterion("3.5").options[0].min_star == 3
+    assert scoring.star_cap(sheet, _best_but(sheet, "3.5", 0)) == 5
+
+
+def test_equal_points_a_minimum_is_met_only_by_its_option_or_a_later_one():
+    import dataclasses
+
+    from evaluation.catalogue.loading import cached_catalogue
+
+    sheet = cached_catalogue().sheet(23)
+    criterion = sheet.criterion("6.2")
+    assert [o.points for o in criterion.options][:2] == [1, 1]  # as printed (line 4423)
+    # flag the second of the two equal options: the first does not meet it
+    flagged = dataclasses.replace(criterion.options[1], min_star=3)
+    options = (criterion.options[0], flagged, *criterion.options[2:])
+    fake = _replace_criterion(sheet, dataclasses.replace(criterion, options=options))
+    assert [s.criterion for s in scoring.shortfalls(fake, _best_but(fake, "6.2", 0), 3)] == ["6.2"]
+    assert scoring.shortfalls(fake, _best_but(fake, "6.2", 1), 3) == ()
+
+
+def _replace_criterion(sheet, new):
+    import dataclasses
+
+    def section(s):
+        return dataclasses.replace(
+            s, criteria=tuple(new if c.code == new.code else c for c in s.criteria)
+        )
+
+    parts = tuple(
+        dataclasses.replace(p, sections=tuple(section(s) for s in p.sections)) for p in sheet.parts
+    )
+    return dataclasses.replace(sheet, parts=parts)

@@ -194,6 +194,10 @@ class TestCatalogueScreens:
         assert "26/2026/QĐ-TTg" in client.get(reverse("evaluation:catalogue")).content.decode()
         page = client.get(reverse("evaluation:sheet_detail", args=["qd26-2026", 9]))
         assert "Tương, nước mắm" in page.content.decode()
+        # set 26 prints "Phần A … (35 Điểm) | 40": a remark on the part, scored out of 40
+        page = client.get(reverse("evaluation:sheet_detail", args=["qd26-2026", 26]))
+        part_a = page.content.decode().split('class="part"', 2)[1]
+        assert 'data-testid="remark"' in part_a and "Phần A chấm trên 40 điểm" in part_a
 
     def test_producers_do_not_open_the_catalogue_browser(self, client, personas):
         client.force_login(personas.producer)

@@ -7,7 +7,8 @@ A development tool, not used at run time. The YAML files under
   already recorded in the existing data files (never overwrites without ``--force``);
 * ``check``: re-parses the transcript, applies every correction recorded in the data and
   reports each field where the data and the legal text disagree. An empty report means every
-  deviation from the transcript is a recorded correction.
+  deviation from the transcript is a recorded correction. Remarks (doubts about printed
+  values) change nothing, so they need no re-applying: the data holds the printed value.
 
 Usage::
 
@@ -398,6 +399,13 @@ def dump_sheet(sheet: dict[str, Any]) -> str:
                 out.append(f"  - line: {corr['line']}")
                 for k in ("path", "was", "now", "reason"):
                     out.append(f"    {k}: {scalar(corr[k])}")
+        elif key == "remarks":
+            if value:
+                out.append("remarks:")
+            for remark in value:
+                out.append(f"  - line: {remark['line']}")
+                for k in ("path", "printed", "note"):
+                    out.append(f"    {k}: {scalar(remark[k])}")
         else:
             out.append(f"{key}: {scalar(value)}")
     return "\n".join(out) + "\n"
@@ -438,22 +446,26 @@ def generate(reference: Path, force: bool, out_dir: Path = SHEET_DIR) -> int:
     out_dir.mkdir(parents=True, exist_ok=True)
     for sheet in sheets:
         path = out_dir / f"set-{sheet['number']:02d}.yaml"
-        corrections = []
+        corrections, remarks = [], []
         if path.exists():
             if not force:
                 print(f"{path} exists; use --force to regenerate it")
                 continue
             existing = yaml.safe_load(path.read_text(encoding="utf-8"))
             corrections = existing.get("corrections") or []
+            remarks = existing.get("remarks") or []
         for corr in corrections:
             apply_correction(sheet, corr, "now")
         sheet["corrections"] = corrections
+        if remarks:
+            sheet["remarks"] = remarks
         path.write_text(dump_sheet(sheet), encoding="utf-8")
     return 0
 
 
 NORMATIVE = (
     "code",
+    "line",
     "title",
     "title_points",
     "max",
@@ -483,8 +495,13 @@ def check(reference: Path, data_dir: Path = SHEET_DIR) -> int:
 
 def compare(parsed: dict[str, Any], data: dict[str, Any]) -> list[str]:
     reports = []
+    for key in ("name", "heading", "header", "source_lines"):
+        if parsed.get(key) != data.get(key):
+            reports.append(f"{key}: text {parsed.get(key)!r} data {data.get(key)!r}")
     if parsed["rejection"]["text"] != data["rejection"]["text"]:
         reports.append("rejection text differs")
+    if parsed["rejection"].get("grounds") != data["rejection"].get("grounds"):
+        reports.append("rejection grounds differ")
     old = {n["code"]: n for n in iter_nodes(parsed)}
     new = {n["code"]: n for n in iter_nodes(data)}
     if list(old) != list(new):
@@ -501,7 +518,7 @@ def compare(parsed: dict[str, Any], data: dict[str, Any]) -> list[str]:
         if len(options) != len(other_options):
             reports.append(f"{code}: {len(options)} options in text, {len(other_options)} in data")
         for n, (a, b) in enumerate(zip(options, other_options, strict=False)):
-            for key in ("text", "points", "min_star", "case"):
+            for key in ("text", "points", "min_star", "case", "note", "line"):
                 if a.get(key) != b.get(key):
                     reports.append(
                         f"{code} option {n} {key}: text {a.get(key)!r} data {b.get(key)!r}"
