@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
 from evaluation.catalogue.schema import Criterion, Remark, Sheet
-from evaluation.models import SelfAssessment
+from evaluation.models import CriteriaSheet, CriteriaVersion, SelfAssessment
 from evaluation.rules import scoring
 from evaluation.rules.evidence import evidence_for
+from evaluation.rules.versions import version_in_force
 
 STAR_FLAG = {3: "***", 4: "****", 5: "*****"}
 
@@ -126,3 +131,44 @@ def explanation(sheet: Sheet, choices: dict) -> dict:
         "gap": gap,
         "evidence": {code: evidence_for(sheet.criterion(code), sheet.version) for code in codes},
     }
+
+
+class CriteriaNotLoaded(ValidationError):
+    """The criteria a dossier must be scored on are not in the database: never fall back."""
+
+
+def sheet_for_dossier(dossier) -> CriteriaSheet:
+    """The score sheet of the criteria version in force when the dossier was filed (Art. 12).
+
+    A dossier not yet filed is scored on today's version. Where that version's sheets are not
+    loaded this refuses, saying which decision applies; it never scores on another version.
+    """
+    filed = dossier.submitted_on or timezone.localdate()
+    versions = list(CriteriaVersion.objects.values_list("code", "effective_from"))
+    code = version_in_force(versions, filed)
+    if code is None:
+        raise CriteriaNotLoaded(
+            _("No criteria version was in force on %(date)s, the day “%(dossier)s” was filed.")
+            % {"date": filed.strftime("%d/%m/%Y"), "dossier": dossier}
+        )
+    sheet = (
+        CriteriaSheet.objects.filter(version__code=code, product_set=dossier.product.product_set_id)
+        .select_related("version")
+        .first()
+    )
+    if sheet is None:
+        version = CriteriaVersion.objects.get(code=code)
+        raise CriteriaNotLoaded(
+            _(
+                "“%(dossier)s” was filed on %(date)s, so it is scored on the criteria of "
+                "Decision %(decision)s (Decision 26/2026/QĐ-TTg, Art. 12). The score sheets of "
+                "that decision are not loaded, so it cannot be scored yet: ask the "
+                "administrator to load them. It is never scored on another version."
+            )
+            % {
+                "dossier": dossier,
+                "date": filed.strftime("%d/%m/%Y"),
+                "decision": version.legal_basis,
+            }
+        )
+    return sheet

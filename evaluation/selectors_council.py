@@ -23,7 +23,7 @@ from evaluation.councils import (
     ScoreSheet,
 )
 from evaluation.rules import scoring
-from evaluation.selectors import remarks_beside
+from evaluation.selectors import CriteriaNotLoaded, remarks_beside, sheet_for_dossier
 from submissions.choices import RoundLevel, Status
 from submissions.models import Dossier
 
@@ -239,3 +239,15 @@ def may_read_sheet_event(user, event) -> bool:
     if event.target_type.model != "scoresheet":
         return True
     return readable_sheets(user, ScoreSheet.objects.filter(pk=event.target_id)).exists()
+
+
+def unscorable_dossiers(council: Council) -> list[tuple[Dossier, str]]:
+    """Dossiers waiting for the council whose criteria (those of their filing day, Art. 12)
+    are not loaded, each with the reason: the screen says so before anyone tries."""
+    found = []
+    for dossier in eligible_dossiers(council).select_related("product"):
+        try:
+            sheet_for_dossier(dossier)
+        except CriteriaNotLoaded as exc:
+            found.append((dossier, exc.messages[0]))
+    return found

@@ -46,6 +46,7 @@ from evaluation.councils import (
     SessionStatus,
 )
 from evaluation.rules import scoring
+from evaluation.selectors import sheet_for_dossier
 from evaluation.selectors_council import (
     can_chair,
     can_manage,
@@ -56,7 +57,7 @@ from evaluation.selectors_council import (
     recused_ids,
     spread_status,
 )
-from evaluation.services import clean_choices, current_sheet_for
+from evaluation.services import clean_choices
 from submissions.choices import DossierKind, RoundLevel, Status
 from submissions.models import Dossier
 from submissions.services import dossier_transition
@@ -226,6 +227,9 @@ def session_open(
                 _("Only re-rating dossiers may be decided by written opinions: “%(dossier)s”.")
                 % {"dossier": dossier}
             )
+    # Each dossier on the criteria of its filing day (Art. 12); refused, never substituted,
+    # when they are not loaded — before anything is written.
+    sheets = {dossier.pk: sheet_for_dossier(dossier) for dossier in dossiers}
     session = CouncilSession(
         council=council,
         date=date or timezone.localdate(),
@@ -251,7 +255,7 @@ def session_open(
         },
     )
     for dossier in dossiers:
-        sheet = current_sheet_for(dossier.product)
+        sheet = sheets[dossier.pk]
         if dossier.status == Status.ADVISORY:
             dossier_transition(
                 actor=actor,

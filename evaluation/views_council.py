@@ -171,6 +171,7 @@ def council_detail(request, pk):
             "can_chair": chair,
             "member_form": MemberForm(council=council) if manage else None,
             "session_form": SessionForm(council=council) if chair else None,
+            "unscorable": sel.unscorable_dossiers(council) if chair else [],
         },
     )
 

@@ -14,6 +14,8 @@ Usage::
 
     python -m evaluation.catalogue.tools.extract check  path/to/decision-26-2026-QD-TTg.txt
     python -m evaluation.catalogue.tools.extract generate path/to/... [--force]
+    python -m evaluation.catalogue.tools.extract generate path/to/decision-148.txt \
+        --version qd148-2023      # an earlier decision: data/qd148-2023/ with its appendix-1
 """
 
 from __future__ import annotations
@@ -186,7 +188,7 @@ def parse_sheet(lines: list[str], first: int, last: int) -> tuple[dict[str, Any]
     number = int(heading_text.split(".")[0])
     name = set_names(lines)[number]
     sheet: dict[str, Any] = {
-        "version": VERSION,
+        "version": VERSION,  # parse_all relabels
         "number": number,
         "name": name,
         "heading": heading_text,
@@ -414,19 +416,22 @@ def dump_sheet(sheet: dict[str, Any]) -> str:
 # --- commands ----------------------------------------------------------------------------------
 
 
-def parse_all(reference: Path) -> tuple[list[dict[str, Any]], list[str]]:
+def parse_all(reference: Path, version: str = VERSION) -> tuple[list[dict[str, Any]], list[str]]:
+    """Every score sheet of an appendix printed in the layout of Decision 26/2026's, labelled
+    with ``version`` (an earlier decision's sheets are extracted with the same tool)."""
     lines = reference.read_text(encoding="utf-8").split("\n")
     sheets, problems = [], []
     for first, last in find_sheets(lines):
         sheet, probs = parse_sheet(lines, first, last)
+        sheet["version"] = version
         sheets.append(sheet)
         problems += probs
     return sheets, problems
 
 
-def with_taxonomy(sheet: dict[str, Any]) -> dict[str, Any]:
-    """Insert the Appendix I classification after the sheet's own header."""
-    entry = {p.number: p for p in load_product_sets(VERSION)}[sheet["number"]]
+def with_taxonomy(sheet: dict[str, Any], data_dir: Path = DATA_DIR) -> dict[str, Any]:
+    """Insert the Appendix I classification (of the sheet's version) after its own header."""
+    entry = {p.number: p for p in load_product_sets(sheet["version"], data_dir)}[sheet["number"]]
     result: dict[str, Any] = {}
     for key, value in sheet.items():
         result[key] = value
@@ -438,9 +443,13 @@ def with_taxonomy(sheet: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def generate(reference: Path, force: bool, out_dir: Path = SHEET_DIR) -> int:
-    sheets, problems = parse_all(reference)
-    sheets = [with_taxonomy(sheet) for sheet in sheets]
+def generate(
+    reference: Path, force: bool, out_dir: Path = SHEET_DIR, version: str = VERSION
+) -> int:
+    """Write ``out_dir/set-NN.yaml`` for each sheet; ``out_dir`` is a version's folder under
+    the catalogue data, whose ``appendix-1.yaml`` gives the taxonomy."""
+    sheets, problems = parse_all(reference, version)
+    sheets = [with_taxonomy(sheet, out_dir.parent) for sheet in sheets]
     for problem in problems:
         print("transcript:", problem)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -478,8 +487,8 @@ NORMATIVE = (
 )
 
 
-def check(reference: Path, data_dir: Path = SHEET_DIR) -> int:
-    sheets, _ = parse_all(reference)
+def check(reference: Path, data_dir: Path = SHEET_DIR, version: str = VERSION) -> int:
+    sheets, _ = parse_all(reference, version)
     differences = 0
     for parsed in sheets:
         path = data_dir / f"set-{parsed['number']:02d}.yaml"
@@ -531,11 +540,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("command", choices=["generate", "check"])
     parser.add_argument("reference", type=Path)
     parser.add_argument("--force", action="store_true", help="overwrite existing sheets")
-    parser.add_argument("--data", type=Path, default=SHEET_DIR, help="sheet directory")
+    parser.add_argument("--version", default=VERSION, help="catalogue version code")
+    parser.add_argument("--data", type=Path, help="sheet directory (default: the version's)")
     args = parser.parse_args(argv)
+    data = args.data or DATA_DIR / args.version
     if args.command == "generate":
-        return generate(args.reference, args.force, args.data)
-    return check(args.reference, args.data)
+        return generate(args.reference, args.force, data, args.version)
+    return check(args.reference, data, args.version)
 
 
 if __name__ == "__main__":
