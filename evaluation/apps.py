@@ -7,6 +7,10 @@ class EvaluationConfig(AppConfig):
     verbose_name = _("Evaluation and star rating")
 
     def ready(self):
+        from core import related
+        from evaluation.related import evaluations_of_dossier
+
+        related.register("submissions.dossier", evaluations_of_dossier)
         from core.audit import register_actions, register_event_rule
         from evaluation.selectors_council import may_read_sheet_event
 

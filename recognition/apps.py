@@ -7,6 +7,11 @@ class RecognitionConfig(AppConfig):
     verbose_name = _("Decisions and certificates")
 
     def ready(self):
+        from core import related
+        from recognition.related import certificates_of_product, decision_of_dossier
+
+        related.register("registry.product", certificates_of_product)
+        related.register("submissions.dossier", decision_of_dossier)
         from core.audit import register_actions, register_event_rule
         from recognition.selectors import may_read_proposal_event
 

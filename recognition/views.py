@@ -98,7 +98,8 @@ def decision_create(request):
     if len(provinces) == 1:
         initial["authority"] = services.default_authority(level, provinces[0])
     form = DecisionForm(request.POST or None, initial=initial)
-    picked_pks = set(request.POST.getlist("dossier"))
+    # ?dossier=N from a scored dossier's "Record the recognition decision" ticks it
+    picked_pks = set(request.POST.getlist("dossier") or request.GET.getlist("dossier"))
     if request.method == "POST" and form.is_valid():
         picked, errors = _picked(request, dossiers)
         if not picked and not errors:

@@ -7,6 +7,10 @@ class SubmissionsConfig(AppConfig):
     verbose_name = _("Rounds and dossiers")
 
     def ready(self):
+        from core import related
+        from submissions.related import dossiers_of_product
+
+        related.register("registry.product", dossiers_of_product)
         from core.audit import register_actions
 
         register_actions(

@@ -7,6 +7,10 @@ class TraceConfig(AppConfig):
     verbose_name = _("Traceability stamps")
 
     def ready(self):
+        from core import related
+        from trace.related import batches_of_product
+
+        related.register("registry.product", batches_of_product)
         from core.audit import register_actions
 
         register_actions(

@@ -18,3 +18,12 @@ def get_item(mapping, key):
     if not isinstance(mapping, dict):
         return None
     return mapping.get(key)
+
+
+@register.inclusion_tag("core/_related.html", takes_context=True)
+def related_panels(context, obj):
+    """The linked records of other modules, and the next step (``core.related``)."""
+    from core.related import panels_for
+
+    request = context.get("request")
+    return {"panels": panels_for(request.user, obj) if request else []}
