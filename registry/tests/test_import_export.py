@@ -394,7 +394,6 @@ def _rich_data(personas):
         certified_area="vietgap",
         certified_area_ha=Decimal("3.25"),
         key_product_tier="provincial",
-        stars=4,
         bilingual_label=True,
         description="Dòng 1\nDòng 2, có dấu phẩy; và chấm phẩy",
         story="+84 lời kể",
@@ -403,8 +402,9 @@ def _rich_data(personas):
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
 @pytest.mark.parametrize("kind", ["producers", "products"])
-def test_export_then_import_changes_nothing(personas, tmp_path, fmt, kind):
+def test_export_then_import_changes_nothing(personas, tmp_path, fmt, kind, issue_certificate):
     _rich_data(personas)
+    issue_certificate(Product.objects.get(producer=personas.producer_x), stars=4)  # exported
     qs = (Producer if kind == "producers" else Product).objects.restrict(personas.provincial)
     path = tmp_path / f"export.{fmt}"
     if fmt == "xlsx":
