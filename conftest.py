@@ -4,6 +4,12 @@ import os
 
 import pytest
 from django.core.management import call_command
+from hypothesis import HealthCheck, settings
+
+# Hypothesis judges speed by the wall clock: on a loaded two-core CI machine a slow draw is
+# not a failure of the rule under test. Behaviour is still checked on every example.
+settings.register_profile("ocop", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("ocop")
 
 # Playwright's sync API runs an event loop in the test thread; Django must allow that.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -149,3 +155,51 @@ def personas(units):
     )
     ns.producer_x.members.add(ns.producer)
     return ns
+
+
+@pytest.fixture
+def issue_certificate():
+    """Record a certificate in force for ``product`` (a decision of its province), by the ORM:
+    for tests that need a product with stars without walking the recognition procedure."""
+    import datetime as dt
+    import itertools
+
+    from django.utils import timezone
+
+    from recognition import rules as recognition_rules
+    from recognition.choices import DecisionKind, DecisionLevel
+    from recognition.models import Certificate, Decision
+    from submissions.rules import certificate_expiry
+
+    numbers = itertools.count(9001)
+
+    def make(product, stars=3, issued_on: dt.date | None = None, **fields):
+        n = next(numbers)
+        issued_on = issued_on or timezone.localdate() - dt.timedelta(days=30)
+        level = DecisionLevel.MINISTRY if stars == 5 else DecisionLevel.PROVINCE
+        province = product.producer.current_unit.province
+        decision = Decision.objects.create(
+            kind=DecisionKind.RECOGNITION,
+            level=level,
+            number=f"{n}/QĐ-UBND",
+            date=issued_on,
+            signer_name="Lê Trung Chinh",
+            authority=f"UBND {province.full_name}",
+            province=province,
+        )
+        return Certificate.objects.create(
+            decision=decision,
+            product=product,
+            number=f"GCN-T-{n}",
+            stars=stars,
+            level=level,
+            product_name=product.name,
+            producer_name=product.producer.name,
+            authority=decision.authority,
+            issued_on=issued_on,
+            expires_on=certificate_expiry(issued_on),
+            public_code=recognition_rules.new_public_code(),
+            **fields,
+        )
+
+    return make

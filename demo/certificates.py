@@ -1,12 +1,13 @@
 """Demo certificates and traceability stamps.
 
-The demo registry gives products their stars but no certificate. ``build_demo_certificates``
-records the recognition decisions behind those stars — one decision per province, level
-and round — with one certificate per starred product: most in force, a few expired (a
-round more than 36 months ago, whose products lost their stars), one revoked (with its
-revocation decision). It then issues stamp batches for a few recognised products of Đà
-Nẵng: one with a GTIN (GS1 Digital Link addresses), one without (short addresses), one
-of the demo producer "chuthe", and one of the revoked product (its stamps say so).
+The demo intends a star for most products (``registry.demo_stars``) but gives none: a
+product shows the stars of its certificate in force. ``build_demo_certificates`` records the
+recognition decisions — one decision per province, level and round — with one certificate
+per product the demo recognises: most in force, a few expired (a round more than 36 months
+ago: those products show no star), one revoked (with its revocation decision). It then
+issues stamp batches for a few recognised products of Đà Nẵng: one with a GTIN (GS1
+Digital Link addresses), one without (short addresses), one of the demo producer "chuthe",
+and one of the revoked product (its stamps say so).
 
 Idempotent (products that already have a certificate are left alone; batches are found
 by product and lot) and deterministic (a seeded generator, dates relative to today).
@@ -23,6 +24,7 @@ from django.utils import timezone
 from recognition import rules as recognition_rules
 from recognition.choices import MINISTRY_AUTHORITY, DecisionKind, DecisionLevel
 from recognition.models import Certificate, Decision
+from registry.demo_stars import intended_stars
 from registry.models import Product
 from registry.services import next_in_sequence
 from submissions.rules import add_months, certificate_expiry
@@ -71,14 +73,15 @@ def _decision(cache, *, province, level, date) -> Decision:
     return cache[key]
 
 
-def _certify(products, today: dt.date) -> tuple[list[Certificate], list[int]]:
+def _certify(products, today: dt.date, stars_of) -> tuple[list[Certificate], list[int]]:
     rng = random.Random(SEED)
     cache: dict = {}
     certificates, lapsed = [], []
     for index, product in enumerate(products):
         months = _round_of(rng, index)
         issued = add_months(today, -months).replace(day=rng.randint(3, 25))
-        level = recognition_rules.level_for_stars(product.stars)
+        stars = stars_of(product)
+        level = recognition_rules.level_for_stars(stars)
         province = product.producer.current_unit.province
         decision = _decision(cache, province=province, level=level, date=issued)
         prefix = "TW" if level == DecisionLevel.MINISTRY else province.code
@@ -88,7 +91,7 @@ def _certify(products, today: dt.date) -> tuple[list[Certificate], list[int]]:
                 decision=decision,
                 product=product,
                 number=f"{prefix}-{issued.year}-{seq:05d}",
-                stars=product.stars,
+                stars=stars,
                 level=level,
                 product_name=product.name,
                 product_code=product.code,
@@ -125,7 +128,6 @@ def _revoke(certificate: Certificate, today: dt.date) -> None:
     certificate.revoked_on = date
     certificate.revocation_decision = decision
     certificate.save(update_fields=["revoked_on", "revocation_decision", "updated_at"])
-    Product.objects.filter(pk=certificate.product_id).update(stars=None)
 
 
 def _batch(product, lot: str, quantity: int, today: dt.date) -> StampBatch | None:
@@ -188,15 +190,19 @@ def _in_force(today: dt.date) -> list[Certificate]:
 
 
 @transaction.atomic
-def build_demo_certificates(*, today: dt.date | None = None, stamps_per_batch: int = 120) -> dict:
+def build_demo_certificates(
+    *, today: dt.date | None = None, stamps_per_batch: int = 120, stars_of=intended_stars
+) -> dict:
+    """``stars_of(product)``: the star the demo gives a product, or None (not recognised)."""
     today = today or timezone.localdate()
-    products = list(
-        Product.objects.filter(stars__isnull=False, certificates__isnull=True)
+    products = [
+        product
+        for product in Product.objects.filter(certificates__isnull=True)
         .select_related("producer__current_unit__province")
         .order_by("pk")
-    )
-    certificates, lapsed = _certify(products, today)
-    Product.objects.filter(pk__in=lapsed).update(stars=None)
+        if stars_of(product)
+    ]
+    certificates, lapsed = _certify(products, today, stars_of)
     in_force = _in_force(today)
     stamped = _stamp_products(in_force, today)
     revoked = None

@@ -13,6 +13,7 @@ from geo.models import AdministrativeUnit
 from market.choices import SalesPointKind
 from market.models import SalesPoint
 from market.services import carry_product, sales_point_create
+from registry.demo_stars import intended_stars
 from registry.models import Product
 
 SEED = 2026
@@ -35,11 +36,13 @@ def _former_communes(district_name: str):
 
 def build_market_demo() -> int:
     rng = random.Random(f"{SEED}-market")
-    products = list(
-        Product.objects.filter(stars__isnull=False, producer__current_unit__province__code="48")
+    products = [  # the products the demo recognises (their certificates come later)
+        product.pk
+        for product in Product.objects.filter(producer__current_unit__province__code="48")
+        .only("pk", "name")
         .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+        if intended_stars(product)
+    ]
     if not products:
         return 0
     existing = set(SalesPoint.objects.values_list("name", flat=True))

@@ -11,6 +11,7 @@ from stdnum import ean
 
 from registry import services
 from registry.choices import CertifiedArea, ChannelKind, IPKind, KeyProductTier, Standard
+from registry.demo_stars import draw_stars, product_rng
 from registry.models import BusinessFigure, IPTitle, Producer, ProductCertification, SalesChannel
 
 SEED = 2026
@@ -35,13 +36,6 @@ def _gtin(rng: random.Random) -> str:
     return body + ean.calc_check_digit(body)
 
 
-def _stars(rng: random.Random) -> int | None:
-    """~80% recognised; among them about 75% 3★, 23% 4★, 2% 5★ (domain.md §9)."""
-    if rng.random() < 0.2:
-        return None
-    return rng.choices([3, 4, 5], weights=[75, 23, 2])[0]
-
-
 def build_registry_details(report, actor=None) -> None:
     producers = Producer.objects.select_related("current_unit__province").prefetch_related(
         "products"
@@ -50,9 +44,7 @@ def build_registry_details(report, actor=None) -> None:
         rng = random.Random(f"{SEED}-details-{producer.code}")
         _figures(rng, producer, actor, report)
         for product in producer.products.all():
-            _product(
-                random.Random(f"{SEED}-product-{product.pk}-{product.name}"), product, actor, report
-            )
+            _product(product_rng(product), product, actor, report)
 
 
 def _figures(rng, producer, actor, report) -> None:
@@ -77,7 +69,7 @@ def _figures(rng, producer, actor, report) -> None:
 def _product(rng, product, actor, report) -> None:
     if product.price is not None:
         return  # every detailed product has a price: done by an earlier run
-    stars = _stars(rng)
+    stars = draw_stars(rng)  # the demo's intended star: certificates come later
     fields = {
         "price": Decimal(rng.randrange(30, 900) * 1000),
         "unit": rng.choice(["chai 500 ml", "hộp 250 g", "túi 1 kg", "gói 200 g", "sản phẩm"]),
@@ -91,7 +83,6 @@ def _product(rng, product, actor, report) -> None:
     if rng.random() < 0.6:
         fields["gtin"] = _gtin(rng)
     if stars:
-        fields["stars"] = stars
         fields["story"] = STORY.format(name=product.name, place=product.producer.current_unit.name)
         if stars >= 4:
             fields["certified_area"] = rng.choice([CertifiedArea.VIETGAP, CertifiedArea.ORGANIC])

@@ -123,9 +123,8 @@ def build_inspection_demo(rng_seed: int = 2026) -> dict[str, int]:
     created["plans"] = InspectionPlan.objects.count() - plans_before
 
     products = list(
-        Product.objects.filter(
-            producer__current_unit__province=province, status=ProductStatus.ACTIVE
-        )
+        Product.objects.with_stars()
+        .filter(producer__current_unit__province=province, status=ProductStatus.ACTIVE)
         .exclude(stars=None)
         .select_related("producer")
         .order_by("pk")[:60]

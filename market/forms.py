@@ -81,9 +81,8 @@ class SalesPointForm(forms.ModelForm):
 def products_for(user):
     """Products a point may carry: every OCOP-recognised product, and those the user manages."""
     return (
-        Product.objects.filter(
-            Q(stars__isnull=False) | Q(pk__in=Product.objects.restrict(user).values("pk"))
-        )
+        Product.objects.with_stars()
+        .filter(Q(stars__isnull=False) | Q(pk__in=Product.objects.restrict(user).values("pk")))
         .select_related("producer")
         .order_by("name", "pk")
     )

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,6 +30,7 @@ from market.forms import (
 )
 from market.models import SalesPoint, SalesPointProduct
 from registry.forms import ReasonField, communes_for
+from registry.models import Product
 
 PAGE_SIZE = 50
 
@@ -159,9 +161,9 @@ def point_detail(request, pk):
     )
     can_change = _can_change(request.user, point)
     today = timezone.localdate()
-    links = point.carried.select_related("product__producer").order_by(
-        "product__name", "valid_from"
-    )
+    links = point.carried.prefetch_related(
+        Prefetch("product", queryset=Product.objects.with_stars().select_related("producer"))
+    ).order_by("product__name", "valid_from")
     return render(
         request,
         "market/point_detail.html",

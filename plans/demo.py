@@ -9,11 +9,11 @@ history is only added to products that have none) and deterministic (seeded rand
 - Plan 76/KH-UBND of 9 April 2021 (seed 001): the source does not name the province; the
   demo records it for Đà Nẵng, whose records the demo holds, and says so in its notes.
 
-The demo registry sets products' stars without certificates; the plans count certificates
-(a product's stars on a past date), so the demo records, for every starred product without
-one, a historical recognition decision and certificate (2019–2025), a dossier registered
-a few months before, some dossiers that were not recognised, and the business figures of
-the year before recognition.
+The demo intends a star for most products (``registry.demo_stars``); the plans count
+certificates (a product's stars on a past date), so the demo records, for every product it
+recognises and that has none, a historical recognition decision and certificate
+(2019–2025), a dossier registered a few months before, some dossiers that were not
+recognised, and the business figures of the year before recognition.
 """
 
 from __future__ import annotations
@@ -180,6 +180,7 @@ def _plans_spec(danang, quang_nam):
 def _history(report: PlansDemoReport) -> None:
     from recognition import rules as recognition_rules
     from recognition.models import Certificate, Decision
+    from registry.demo_stars import intended_stars
     from registry.models import Product
     from submissions.models import Dossier
 
@@ -198,14 +199,15 @@ def _history(report: PlansDemoReport) -> None:
         rng = random.Random(f"{SEED}-{product.pk}-{product.name}")
         year = rng.choice(list(YEARS))
         submitted = datetime.date(year, rng.randint(2, 6), rng.randint(1, 28))
-        if not product.stars:
+        stars = intended_stars(product)
+        if not stars:
             if rng.random() < 0.6:
                 dossiers.append(
                     Dossier(product=product, status="not_recognised", submitted_on=submitted)
                 )
             continue
         dossiers.append(Dossier(product=product, status="recognised", submitted_on=submitted))
-        level = "ministry" if product.stars == 5 else "province"
+        level = "ministry" if stars == 5 else "province"
         issued = datetime.date(year, rng.choice([6, 9, 11]), 20)
         decision = decisions.get((issued.toordinal(), level))
         if decision is None:
@@ -226,7 +228,7 @@ def _history(report: PlansDemoReport) -> None:
                 },
             )
             decisions[(issued.toordinal(), level)] = decision
-        if product.stars == 4 and year >= 2021 and rng.random() < 0.4:
+        if stars == 4 and year >= 2021 and rng.random() < 0.4:
             first = datetime.date(year - 3, 9, 20)  # recognised 3★ before, upgraded now
             earlier = Decision.objects.get_or_create(
                 province=product.producer.current_unit.province,
@@ -261,8 +263,8 @@ def _history(report: PlansDemoReport) -> None:
                 decision=decision,
                 product=product,
                 number=f"DEMO-{year}-{product.pk:05d}",
-                stars=product.stars,
-                score=Decimal(rng.randint(*{3: (50, 69), 4: (70, 89), 5: (90, 96)}[product.stars])),
+                stars=stars,
+                score=Decimal(rng.randint(*{3: (50, 69), 4: (70, 89), 5: (90, 96)}[stars])),
                 level=level,
                 product_name=product.name,
                 producer_name=product.producer.name,

@@ -372,9 +372,8 @@ class _Builder:
                 )
                 if state in IN_FORCE:
                     stars_today[cert.product_id] = cert.stars
-        for product in products:
+        for product in products:  # in memory for the steps below; never stored (derived)
             product.stars = stars_today.get(product.pk)
-        _set_column(Product, "stars", stars_today.items())
         self.first_issue = {chain[0].product_id: chain[0].issued_on for chain in chains}
 
     # --- market, promotion, figures ------------------------------------------------------

@@ -177,6 +177,8 @@ def target_records(request, pk, target_pk):
         raise Http404
     kind = qs.model._meta.label_lower
     qs = qs.select_related(*RELATED.get(kind, ())).order_by(*ORDER.get(kind, ("pk",)))
+    if kind == "registry.product":
+        qs = qs.with_stars(day)  # the stars of the certificate in force on the day read
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
 from core.search import folded_search
@@ -23,35 +23,15 @@ from geo.models import AdministrativeUnit
 from market.choices import SalesPointStatus
 from market.models import SalesPoint
 from market.selectors import where_to_buy
+from recognition.in_force import certificates_in_force
 from recognition.models import Certificate
 from registry.models import Producer, Product, ProductImage, ProductSet
-from submissions.choices import OPEN_STATUSES, DossierKind, Status
-from submissions.models import Dossier
-from submissions.rules import ART_12_3_MAX_EXTENSION_DAYS
 
 STAR_CHOICES = (3, 4, 5)
 
 
-def in_force_q(today: dt.date) -> Q:
-    """Certificates in force on ``today`` (see the module docstring)."""
-    pending_rerating = Dossier.objects.filter(
-        product=OuterRef("product"),
-        kind=DossierKind.RERATING,
-        status__in=OPEN_STATUSES - {Status.DRAFT},
-    )
-    # Art. 12(3): in force at most 180 days past expiry while re-rated
-    earliest_extended = today - dt.timedelta(days=ART_12_3_MAX_EXTENSION_DAYS)
-    extended = Q(expires_on__gte=earliest_extended) & Exists(pending_rerating)
-    return (
-        Q(issued_on__lte=today)
-        & (Q(revoked_on__isnull=True) | Q(revoked_on__gt=today))
-        & (Q(superseded_on__isnull=True) | Q(superseded_on__gt=today))
-        & (Q(expires_on__gte=today) | extended)
-    )
-
-
 def current_certificates(today: dt.date):
-    return Certificate.objects.filter(in_force_q(today)).order_by("-issued_on", "-pk")
+    return certificates_in_force(today)
 
 
 def recognised_products(today: dt.date | None = None) -> QuerySet[Product]:

@@ -13,7 +13,12 @@ class RecognitionConfig(AppConfig):
         related.register("registry.product", certificates_of_product)
         related.register("submissions.dossier", decision_of_dossier)
         from core.audit import register_actions, register_event_rule
+        from recognition.in_force import stars_in_force
         from recognition.selectors import may_read_proposal_event
+        from registry import stars
+
+        # a product's stars are those of its certificate in force (never a stored copy)
+        stars.register(stars_in_force)
 
         # the proposal against a certificate is read by whoever may read the proposal
         register_event_rule(

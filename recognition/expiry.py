@@ -15,7 +15,7 @@ from recognition.choices import (
     CertificateState,
 )
 from recognition.models import Certificate
-from recognition.services import _certificate_url, _clear_stars_unless_in_force, _members
+from recognition.services import _certificate_url, _members
 from submissions import rules as procedure
 
 # --- expiry -------------------------------------------------------------------------------
@@ -29,8 +29,9 @@ def _candidates():
 
 @transaction.atomic
 def certificates_lapse(*, today: dt.date | None = None) -> int:
-    """Clear the stars of products whose certificate expired (the extension of Art. 12(3)
-    included). Run daily; returns how many certificates lapsed."""
+    """Record, once, each certificate that expired (the extension of Art. 12(3) included):
+    an audit event for its history. The product's stars need nothing: they are derived
+    from the certificate in force (``registry.stars``). Run daily; returns how many lapsed."""
     today = today or timezone.localdate()
     count = 0
     for certificate in _candidates().filter(expires_on__lt=today, lapsed_on__isnull=True):
@@ -43,13 +44,6 @@ def certificates_lapse(*, today: dt.date | None = None) -> int:
             action="ocop.certificate.expired",
             target=certificate,
             after={"expires_on": certificate.expires_on, "lapsed_on": today},
-        )
-        _clear_stars_unless_in_force(
-            actor=None,
-            product=certificate.product,
-            today=today,
-            reason=_("Certificate %(number)s expired on %(date)s")
-            % {"number": certificate.number, "date": certificate.expires_on.strftime("%d/%m/%Y")},
         )
         count += 1
     return count

@@ -316,12 +316,6 @@ def _issue_certificate(*, actor, decision: Decision, dossier: Dossier, stars: in
             after={"superseded_by": certificate.number, "superseded_on": old.superseded_on},
             reason=str(decision),
         )
-    registry_services.product_update(
-        actor=actor,
-        product=product,
-        stars=stars,
-        reason=_("Certificate %(number)s issued") % {"number": certificate.number},
-    )
     dossier_transition(
         actor=actor,
         dossier=dossier,
@@ -500,12 +494,6 @@ def revocation_decide(
     proposal.status = ProposalStatus.DECIDED
     proposal.decision = decision
     proposal.save(update_fields=["status", "decision", "updated_at"])
-    _clear_stars_unless_in_force(
-        actor=actor,
-        product=certificate.product,
-        reason=_("Certificate %(number)s revoked by decision %(decision)s")
-        % {"number": certificate.number, "decision": decision.number},
-    )
     notify(
         _members(certificate.product),
         _("Certificate %(number)s of “%(product)s” was revoked by decision %(decision)s.")
@@ -540,17 +528,3 @@ def revocation_dismiss(*, actor, proposal: RevocationProposal, reason: str) -> R
         reason=proposal.dismissal_reason,
     )
     return proposal
-
-
-def _clear_stars_unless_in_force(*, actor, product, reason: str, today=None) -> bool:
-    """Clear ``product.stars`` when none of its certificates is in force any more."""
-    from registry.models import Product
-
-    product = Product.objects.select_for_update().get(pk=product.pk)
-    if product.stars is None:
-        return False
-    remaining = [c for c in product.certificates.all() if c.state(today) in IN_FORCE]
-    if remaining:
-        return False
-    registry_services.product_update(actor=actor, product=product, stars=None, reason=reason)
-    return True

@@ -3,6 +3,7 @@
 from django.http import FileResponse, Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
 from rest_framework.decorators import action
 
 from core.api import ScopedReadViewSet, resource
@@ -81,12 +82,20 @@ resource(
         "price",
         "quality_declaration",
         "key_product_tier",
-        "stars",
         "status",
         "created_at",
         "updated_at",
     ),
     filterset=ProductFilter,
+    # the stars of the certificate in force today, derived in the same query (issue 14 §4)
+    extra={
+        "stars": serializers.IntegerField(
+            read_only=True,
+            allow_null=True,
+            help_text="Stars of the certificate in force today (3–5), null without one.",
+        )
+    },
+    queryset=lambda user, qs: qs.with_stars(),
 )
 resource(
     "documents",

@@ -101,6 +101,9 @@ class ProductFilter(_UnitFilterMixin):
         )
 
     def by_stars(self, queryset, name, value):
+        """Stars of the certificate in force today (``Product.objects.with_stars``)."""
+        if "stars" not in queryset.query.annotations:
+            queryset = queryset.with_stars()
         if value == "none":
             return queryset.filter(stars__isnull=True)
         return queryset.filter(stars=int(value))

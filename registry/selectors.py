@@ -12,8 +12,10 @@ def producer_filter(*, user, params) -> ProducerFilter:
 
 
 def product_filter(*, user, params) -> ProductFilter:
-    qs = Product.objects.restrict(user).select_related(
-        "producer__current_unit__province", "product_set"
+    qs = (
+        Product.objects.restrict(user)
+        .with_stars()
+        .select_related("producer__current_unit__province", "product_set")
     )
     return ProductFilter(params, queryset=qs, user=user)
 
@@ -21,6 +23,7 @@ def product_filter(*, user, params) -> ProductFilter:
 def product_detail(*, user, pk) -> QuerySet[Product]:
     return (
         Product.objects.restrict(user)
+        .with_stars()
         .select_related("producer__current_unit__province", "product_set")
         .prefetch_related("certifications", "ip_titles", "channels", "images")
         .filter(pk=pk)

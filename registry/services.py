@@ -88,6 +88,12 @@ def product_create(*, actor, **fields) -> Product:
 
 @transaction.atomic
 def product_update(*, actor, product: Product, reason: str = "", **fields) -> Product:
+    """Change a product's own fields. Stars are not among them: they are derived from the
+    certificate in force (``registry.stars``), so asking to set them is a programming error."""
+    known = {f.name for f in Product._meta.concrete_fields if f.editable}
+    unknown = sorted(set(fields) - known)
+    if unknown:
+        raise TypeError(f"product_update: not a field of a product: {', '.join(unknown)}")
     before = audit.snapshot(product)
     for name, value in fields.items():
         setattr(product, name, value)

@@ -67,7 +67,7 @@ def producer_detail(request, pk):
         "registry/producer_detail.html",
         {
             "producer": producer,
-            "products": producer.products.select_related("product_set"),
+            "products": producer.products.with_stars().select_related("product_set"),
             "figures": producer.figures.select_related("product").order_by("-year", "product"),
             "can_change": can_change,
             "figure_form": BusinessFigureForm(

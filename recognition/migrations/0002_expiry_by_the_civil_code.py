@@ -34,6 +34,7 @@ def forwards(apps, schema_editor):
     Product = apps.get_model("registry", "Product")
     AuditEvent = apps.get_model("core", "AuditEvent")
     ContentType = apps.get_model("contenttypes", "ContentType")
+    stored_stars = any(f.name == "stars" for f in Product._meta.get_fields())
     kind = None
     for certificate in Certificate.objects.all().iterator():
         if certificate.expires_on != _old_rule(certificate.issued_on):
@@ -49,7 +50,8 @@ def forwards(apps, schema_editor):
             certificate.lapsed_on = None
             fields.append("lapsed_on")
             if (
-                certificate.revoked_on is None
+                stored_stars  # registry 0004 derives them: nothing to restore after it
+                and certificate.revoked_on is None
                 and certificate.superseded_by_id is None
                 and Product.objects.filter(pk=certificate.product_id, stars__isnull=True).exists()
             ):

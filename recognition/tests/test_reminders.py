@@ -51,13 +51,17 @@ def test_a_missed_day_is_caught_up_within_the_window(rec):
     assert Certificate.objects.get(pk=certificate.pk).window_reminded_on == closes
 
 
-def test_stars_are_cleared_when_the_certificate_expires(rec):
+def stars_on(product, day):
+    return Product.objects.with_stars(day).get(pk=product.pk).stars
+
+
+def test_stars_end_with_the_certificate_and_the_expiry_is_recorded_once(rec):
     certificate = rec.certified(stars=4)
     expires = certificate.expires_on
     assert run(expires)["lapsed"] == 0
-    assert Product.objects.get(pk=rec.product_x.pk).stars == 4
+    assert stars_on(rec.product_x, expires) == 4
+    assert stars_on(rec.product_x, expires + dt.timedelta(days=1)) is None  # no job needed
     assert run(expires + dt.timedelta(days=1))["lapsed"] == 1
-    assert Product.objects.get(pk=rec.product_x.pk).stars is None
     certificate.refresh_from_db()
     assert certificate.state(expires + dt.timedelta(days=1)) == CertificateState.EXPIRED
     assert AuditEvent.objects.for_object(certificate).filter(action="ocop.certificate.expired")
@@ -85,9 +89,10 @@ def test_a_pending_rerating_keeps_the_certificate_in_force_for_180_days_at_most(
     assert run(today)["lapsed"] == 0
     assert Product.objects.get(pk=rec.product_x.pk).stars == 4
     last = certificate.extension_end
+    assert stars_on(rec.product_x, last) == 4
+    assert stars_on(rec.product_x, last + dt.timedelta(days=1)) is None
     assert run(last)["lapsed"] == 0
     assert run(last + dt.timedelta(days=1))["lapsed"] == 1
-    assert Product.objects.get(pk=rec.product_x.pk).stars is None
 
 
 def test_revoked_and_superseded_certificates_are_not_reminded(rec):

@@ -82,11 +82,6 @@ def test_the_decision_revokes_at_once_and_clears_the_stars(rec):
     assert Product.objects.get(pk=rec.product_x.pk).stars is None
     event = AuditEvent.objects.for_object(certificate).get(action="ocop.certificate.revoked")
     assert event.after["late"] is False and "d)" in event.reason
-    assert (
-        AuditEvent.objects.for_object(Product.objects.get(pk=rec.product_x.pk))
-        .filter(action="ocop.product.updated", after__stars=None)
-        .exists()
-    )
     assert Notice.objects.filter(user=rec.producer, text__contains="77/QĐ-UBND").exists()
 
 

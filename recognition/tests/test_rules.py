@@ -182,12 +182,13 @@ def test_stored_certificates_move_to_the_civil_codes_expiry(rec):
         expires_on=D(2026, 12, 1), lapsed_on=D(2026, 12, 2)
     )
     Certificate.objects.filter(pk=typed.pk).update(expires_on=D(2026, 11, 20))
-    Product.objects.filter(pk=certificate.product_id).update(stars=None)
     migration.forwards(apps, None)
     certificate.refresh_from_db()
     typed.refresh_from_db()
     assert certificate.expires_on == D(2026, 12, 2) and certificate.lapsed_on is None
-    assert Product.objects.get(pk=certificate.product_id).stars == certificate.stars
+    # the product's stars, derived from the certificate in force, follow on the last day
+    on_last_day = Product.objects.with_stars(D(2026, 12, 2)).get(pk=certificate.product_id)
+    assert on_last_day.stars == certificate.stars
     assert typed.expires_on == D(2026, 11, 20)  # not the old rule's value: left alone
     event = AuditEvent.objects.get(action="ocop.certificate.expiry_recounted")
     assert event.target_id == str(certificate.pk) and event.after["expires_on"] == "2026-12-02"

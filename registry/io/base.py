@@ -43,7 +43,6 @@ COVERED_CONSTRAINTS = {
     "registry_producer_local_workforce_le_total": "Producer.clean()",
     "registry_producer_unique_tax_code": "ProducerImporter.check_unique",
     "registry_product_unique_code": "ProductImporter.check_unique",
-    "registry_product_stars_3_to_5": "Product.stars validators",
 }
 
 

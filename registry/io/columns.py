@@ -195,7 +195,17 @@ def product_columns() -> list[Column]:
         Column("Diện tích vùng nguyên liệu (ha)", "certified_area_ha", DECIMAL, 12),
         Column("Công bố chất lượng", "quality_declaration", TEXT, 20),
         Column("Sản phẩm chủ lực", "key_product_tier", CHOICE, 18),
-        Column("Số sao OCOP", "stars", INT, 8, note=_("3, 4 or 5; blank if not recognised.")),
+        Column(
+            "Số sao OCOP",
+            "stars",
+            INT,
+            8,
+            export_only=True,
+            note=_(
+                "Stars of the certificate in force on the day of the export; blank without "
+                "one. Stars come from recognition decisions, never from an import."
+            ),
+        ),
         Column("Mã OCOP cũ", "historical_codes", CODES, 20, note=_("Separated by “;”.")),
         Column("Trạng thái", "status", CHOICE, 14, note=_("Blank: in production.")),
     ]

@@ -57,6 +57,8 @@ def _extra(column: cols.Column, obj) -> Any:
         return obj.product_set.number
     if column.field == "id":
         return obj.pk
+    if column.field == "stars":
+        return obj.stars  # annotated by ``export_queryset``
     raise KeyError(column.field)
 
 
@@ -77,6 +79,8 @@ def export_queryset(kind: str, qs: QuerySet) -> QuerySet:
     """``qs`` (already restricted and filtered) with what the export reads, in one query."""
     if kind == "producers":
         return qs.select_related("unit_recorded", "current_unit")
+    if "stars" not in qs.query.annotations:
+        qs = qs.with_stars()  # the certificate in force today, in the same query
     return qs.select_related("producer", "product_set")
 
 

@@ -1,13 +1,14 @@
+import datetime
 import re
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
-from core.scoping import RestrictedManager, Scope
+from core.scoping import RestrictedManager, RestrictedQuerySet, Scope
 from core.text import fold
 from registry.choices import (
     CertifiedArea,
@@ -40,6 +41,14 @@ class ProductSet(models.Model):
 
     def __str__(self):
         return f"{self.number}. {self.name}"
+
+
+class ProductQuerySet(RestrictedQuerySet):
+    def with_stars(self, on: datetime.date | None = None):
+        """Annotate ``stars``: those of the certificate in force on ``on`` (default today)."""
+        from registry import stars
+
+        return self.annotate(stars=stars.expression(on or timezone.localdate()))
 
 
 class Product(TimeStampedModel):
@@ -93,19 +102,12 @@ class Product(TimeStampedModel):
     key_product_tier = models.CharField(
         _("key product"), max_length=20, choices=KeyProductTier.choices, blank=True
     )
-    stars = models.PositiveSmallIntegerField(
-        _("OCOP stars"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(3), MaxValueValidator(5)],
-        help_text=_("Stars of the certificate in force, kept by the recognition workflow."),
-    )
     status = models.CharField(
         _("status"), max_length=20, choices=ProductStatus.choices, default=ProductStatus.ACTIVE
     )
     name_folded = models.CharField(max_length=300, editable=False, db_index=True)
 
-    objects = RestrictedManager()
+    objects = models.Manager.from_queryset(ProductQuerySet)()
 
     class Meta:
         verbose_name = _("product")
@@ -118,14 +120,33 @@ class Product(TimeStampedModel):
                 name="registry_product_unique_code",
                 violation_error_message=_("Another product already has this OCOP code."),
             ),
-            models.CheckConstraint(
-                condition=Q(stars__isnull=True) | Q(stars__gte=3, stars__lte=5),
-                name="registry_product_stars_3_to_5",
-            ),
         ]
 
     def __str__(self):
         return self.name
+
+    @property
+    def stars(self) -> int | None:
+        """The stars of the certificate in force today (``with_stars`` sets it for a list)."""
+        if "_stars" not in self.__dict__:
+            self._stars = (
+                type(self)
+                .objects.filter(pk=self.pk)
+                .with_stars()
+                .values_list("stars", flat=True)
+                .first()
+                if self.pk
+                else None
+            )
+        return self._stars
+
+    @stars.setter
+    def stars(self, value: int | None) -> None:
+        self._stars = value
+
+    def refresh_from_db(self, *args, **kwargs):
+        self.__dict__.pop("_stars", None)
+        super().refresh_from_db(*args, **kwargs)
 
     def save(self, *args, **kwargs):
         self.name_folded = fold(self.name)

@@ -195,8 +195,7 @@ def test_it_refuses_values_the_model_refuses(personas, tmp_path):
         (2, "Mã sản phẩm OCOP"),  # the (T)-(X)-(STT)-(year) form, from Product.clean()
         (3, "Tên sản phẩm"),  # required
         (3, "Bộ sản phẩm"),  # 1 to 26
-        (3, "Giá"),  # not a number
-        (3, "Số sao OCOP"),  # 3 to 5
+        (3, "Giá"),  # not a number (the stars column is ignored: it is export-only)
         (3, "Tỷ lệ nguyên liệu tại địa phương (%)"),  # at most 100
         (4, "Mã chủ thể"),  # unknown producer
         (4, "Mã vạch GTIN"),  # 13 digits
@@ -395,7 +394,6 @@ def _rich_data(personas):
         certified_area="vietgap",
         certified_area_ha=Decimal("3.25"),
         key_product_tier="provincial",
-        stars=4,
         bilingual_label=True,
         description="Dòng 1\nDòng 2, có dấu phẩy; và chấm phẩy",
         story="+84 lời kể",
@@ -404,8 +402,9 @@ def _rich_data(personas):
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
 @pytest.mark.parametrize("kind", ["producers", "products"])
-def test_export_then_import_changes_nothing(personas, tmp_path, fmt, kind):
+def test_export_then_import_changes_nothing(personas, tmp_path, fmt, kind, issue_certificate):
     _rich_data(personas)
+    issue_certificate(Product.objects.get(producer=personas.producer_x), stars=4)  # exported
     qs = (Producer if kind == "producers" else Product).objects.restrict(personas.provincial)
     path = tmp_path / f"export.{fmt}"
     if fmt == "xlsx":
@@ -777,3 +776,13 @@ def test_a_second_confirmation_of_the_same_upload_imports_nothing(
     response = client.post(reverse("registry:import_confirm"), {"token": token})
     assert response.status_code == 302 and response["Location"] == reverse("registry:import")
     assert not Product.objects.filter(name="Bánh tổ").exists()
+
+
+def test_stars_are_never_imported_only_exported_from_the_certificate_in_force(personas, tmp_path):
+    """Issue 14 §4: a spreadsheet cannot give a product stars; the export writes those of the
+    certificate in force on the day of the export."""
+    product = Product.objects.get(producer=personas.producer_x)
+    path = write_xlsx(tmp_path / "s.xlsx", ["Mã nội bộ", "Số sao OCOP"], [[product.pk, 5]])
+    report = run(personas.provincial, path, "products")
+    assert errors_of(report) == set()
+    assert Product.objects.get(pk=product.pk).stars is None

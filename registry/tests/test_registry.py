@@ -150,9 +150,10 @@ class TestSearchAndFilters:
         code = personas.producer_x.code
         assert [p.name for p in client.get(url, {"q": code}).context["page"]] == ["HTX Hải Châu"]
 
-    def test_filters_by_unit_legal_form_set_stars_and_status(self, client, personas):
-        product = personas.producer_y.products.get()
-        services.product_update(actor=None, product=product, stars=4)
+    def test_filters_by_unit_legal_form_set_stars_and_status(
+        self, client, personas, issue_certificate
+    ):
+        issue_certificate(personas.producer_y.products.get(), stars=4)
         client.force_login(personas.provincial)
         url = reverse("registry:product_list")
 

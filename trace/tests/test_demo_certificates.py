@@ -24,16 +24,15 @@ def starred(personas):
             name=f"Sản phẩm demo {index}",
             producer=producer,
             product_set_id=product_set_id,
-            stars=[3, 4, 5][index % 3],
             gtin=f"893000000{index:03d}" + "0" if index % 3 else "",
         )
         products.append(product)
-    return products
+    return {product.pk: [3, 4, 5][index % 3] for index, product in enumerate(products)}
 
 
 def test_it_certifies_starred_products_and_issues_stamps_once(starred):
     today = timezone.localdate()
-    first = build_demo_certificates(stamps_per_batch=10)
+    first = build_demo_certificates(stamps_per_batch=10, stars_of=lambda p: starred.get(p.pk))
     assert first["certificates"] == 12 and first["revoked"] == 1 and first["expired"] >= 1
     states = [c.state(today) for c in Certificate.objects.all()]
     assert states.count(CertificateState.REVOKED) == 1
@@ -43,6 +42,6 @@ def test_it_certifies_starred_products_and_issues_stamps_once(starred):
     assert {bool(b.product.gtin) for b in batches} == {True, False}
     verdicts = {verify(serial=b.stamps.first().serial).verdict for b in batches}
     assert Verdict.REVOKED in verdicts and Verdict.GENUINE_FIRST in verdicts
-    second = build_demo_certificates(stamps_per_batch=10)
+    second = build_demo_certificates(stamps_per_batch=10, stars_of=lambda p: starred.get(p.pk))
     assert second == {"certificates": 0, "expired": 0, "revoked": 0, "stamp_batches": 0}
     assert Certificate.objects.count() == 12
