@@ -9,7 +9,6 @@ from inspection.demo import build_inspection_demo
 from inspection.models import CorrectiveAction, Inspection, InspectionPlan, Violation
 from inspection.rules import ground_for
 from recognition.models import RevocationProposal
-from registry.models import Product
 
 pytestmark = pytest.mark.django_db
 
