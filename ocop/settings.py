@@ -6,6 +6,7 @@ secret). Production sets ``OCOP_ENV=production`` and must provide ``SECRET_KEY``
 ``ALLOWED_HOSTS`` and ``DATABASE_URL``; ``manage.py check --deploy`` then passes.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -83,6 +84,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.middleware.TrustedProxyMiddleware",  # first: the client's address, proxy headers
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.RequestIdMiddleware",
@@ -179,13 +181,21 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "dashboard:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# django-axes: lock an account+address after repeated failures.
+# django-axes (accounts.lockout, ADR 0030): failed sign-ins in the last AXES_COOLOFF_HOURS,
+# counted per account and address, per account, per address, each with its own limit.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+OCOP_ACCOUNT_FAILURE_LIMIT = int(os.environ.get("OCOP_ACCOUNT_FAILURE_LIMIT", "20"))
+OCOP_ADDRESS_FAILURE_LIMIT = int(os.environ.get("OCOP_ADDRESS_FAILURE_LIMIT", "50"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
+AXES_HANDLER = "accounts.lockout.LockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "core.clientip.client_ip"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Password reset e-mails: per client network and per address asked, per hour.
+OCOP_RESET_LIMIT_PER_NETWORK = int(os.environ.get("OCOP_RESET_LIMIT_PER_NETWORK", "10"))
+OCOP_RESET_LIMIT_PER_EMAIL = int(os.environ.get("OCOP_RESET_LIMIT_PER_EMAIL", "3"))
 
 # --- Internationalisation: Vietnamese first, English second ---------------------------
 LANGUAGE_CODE = "vi"
@@ -254,9 +264,19 @@ EMAIL_BACKEND = os.environ.get(
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ocop@localhost")
 
-# --- Security (production) -----------------------------------------------------------
-if PRODUCTION:
+# --- Security -------------------------------------------------------------------------
+# Reverse proxies whose X-Forwarded-For/-Proto are believed (addresses or networks, e.g.
+# "127.0.0.1" when gunicorn listens on 127.0.0.1 behind nginx); none by default: the headers
+# are then dropped (core.middleware.TrustedProxyMiddleware) and REMOTE_ADDR is the client.
+OCOP_TRUSTED_PROXIES = env_list("OCOP_TRUSTED_PROXIES")
+for _proxy in OCOP_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _exc:
+        raise ImproperlyConfigured(f"OCOP_TRUSTED_PROXIES: {_proxy!r} is not an address") from _exc
+if OCOP_TRUSTED_PROXIES:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
