@@ -86,6 +86,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "core.middleware.TrustedProxyMiddleware",  # first: the client's address, proxy headers
     "django.middleware.security.SecurityMiddleware",
+    "core.security.SecurityHeadersMiddleware",  # CSP and Permissions-Policy (ADR 0030)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -218,6 +219,8 @@ STATICFILES_DIRS = [
 # Map tiles for the sales-point map: empty = an offline, boundary-free plain background.
 OCOP_MAP_TILES = os.environ.get("OCOP_MAP_TILES", "")
 OCOP_MAP_ATTRIBUTION = os.environ.get("OCOP_MAP_ATTRIBUTION", "")
+# More image origins for the Content-Security-Policy (the tile server is added by itself).
+OCOP_CSP_EXTRA_IMG_SRC = env_list("OCOP_CSP_EXTRA_IMG_SRC")
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 OCOP_MAX_UPLOAD_MB = int(os.environ.get("OCOP_MAX_UPLOAD_MB", "20"))
@@ -247,6 +250,9 @@ if os.environ.get("OCOP_S3_BUCKET"):  # S3-compatible object storage for uploads
             "file_overwrite": False,
         },
     }
+    # product pictures are shown from the object storage: the CSP must allow its origin
+    _endpoint = os.environ.get("OCOP_S3_ENDPOINT_URL") or "https://*.amazonaws.com"
+    OCOP_CSP_EXTRA_IMG_SRC.append("/".join(_endpoint.split("/")[:3]))
 
 # --- Background work (django.tasks interface; database-backed worker by default) -------
 TASKS = {
