@@ -111,8 +111,9 @@ class _Counts:
     dimension_rows: int = 0
 
 
-def _scan(archive: zipfile.ZipFile, info: zipfile.ZipInfo, worksheet: bool) -> _Counts:
-    """Stream one XML part: no overlong text or tag, nothing forbidden; count rows and cells."""
+def _scan(archive: zipfile.ZipFile, info: zipfile.ZipInfo, bounds: Limits | None) -> None:
+    """Stream one XML part: no overlong text or tag, nothing forbidden; for a worksheet
+    (``bounds`` given), rows and cells within the limits — refused as soon as they are not."""
     counts = _Counts()
     carry = b""  # the bytes after the last "<" of the previous chunk: an unfinished tag or text
     first = True
@@ -132,23 +133,32 @@ def _scan(archive: zipfile.ZipFile, info: zipfile.ZipInfo, worksheet: bool) -> _
             if len(carry) > MAX_TEXT_BYTES or max(map(len, body.split(b"<"))) > MAX_TEXT_BYTES:
                 raise UnsafeFile(_too_big())
             if b"<!" in body and any(token in body for token in _FORBIDDEN):
-                raise UnsafeFile(
-                    _("This workbook contains XML that spreadsheet programs do not write.")
-                )
-            if worksheet:
-                if first:
-                    found = _DIMENSION.search(body)
-                    if found and found.group(1):
-                        counts.dimension_rows = int(found.group(1))
-                counts.rows += len(_ROW.findall(body))
-                numbers = _ROW_NUMBER.findall(body)
-                if numbers:
-                    counts.last_row = max(counts.last_row, *map(int, numbers))
-                counts.cells += len(_CELL.findall(body))
+                raise UnsafeFile(_not_a_spreadsheet())
+            if bounds is not None:
+                _count(body, counts, first)
+                if max(counts.rows, counts.last_row, counts.dimension_rows) > bounds.sheet_rows:
+                    raise too_many_rows(bounds)
+                if counts.cells > bounds.cells:
+                    raise too_many_cells(bounds)
             first = False
     if any(token in carry for token in _FORBIDDEN):
-        raise UnsafeFile(_("This workbook contains XML that spreadsheet programs do not write."))
-    return counts
+        raise UnsafeFile(_not_a_spreadsheet())
+
+
+def _count(body: bytes, counts: _Counts, first: bool) -> None:
+    if first:
+        found = _DIMENSION.search(body)
+        if found and found.group(1):
+            counts.dimension_rows = int(found.group(1))
+    counts.rows += len(_ROW.findall(body))
+    numbers = _ROW_NUMBER.findall(body)
+    if numbers:
+        counts.last_row = max(counts.last_row, *map(int, numbers))
+    counts.cells += len(_CELL.findall(body))
+
+
+def _not_a_spreadsheet() -> str:
+    return _("This workbook contains XML that spreadsheet programs do not write.")
 
 
 def check_xlsx(path: Path, bounds: Limits) -> None:
@@ -174,19 +184,13 @@ def check_xlsx(path: Path, bounds: Limits) -> None:
                 raise UnsafeFile(_too_big())
             worksheet = "worksheets/" in name and not name.endswith(".rels")
             try:
-                counts = _scan(archive, info, worksheet)
+                _scan(archive, info, bounds if worksheet else None)
             except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as exc:
                 # a broken part (or one that inflates past its declared size), an encrypted one
                 raise UnsafeFile(
                     _("This is not an Excel workbook (.xlsx) that can be read: %(error)s")
                     % {"error": type(exc).__name__}
                 ) from exc
-            if not worksheet:
-                continue
-            if max(counts.rows, counts.last_row, counts.dimension_rows) > bounds.sheet_rows:
-                raise UnsafeFile(_too_many_rows(bounds.sheet_rows))
-            if counts.cells > bounds.cells:
-                raise too_many_cells(bounds)
 
 
 def too_many_rows(bounds: Limits) -> UnsafeFile:

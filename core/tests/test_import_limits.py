@@ -106,7 +106,7 @@ def test_three_million_blank_rows_are_refused_in_seconds(tmp_path, monkeypatch):
     started = time.perf_counter()
     message = _refused(path)
     assert "Trang tính có hơn 100000 dòng" in message
-    assert time.perf_counter() - started < 10
+    assert time.perf_counter() - started < 3  # the counters stop at the limit
 
 
 def test_one_far_row_number_is_refused(tmp_path, monkeypatch):
