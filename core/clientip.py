@@ -31,9 +31,19 @@ PROXY_HEADERS = (
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
+UNIX = "unix"  # in OCOP_TRUSTED_PROXIES: the proxy connects through a Unix socket
+
+
 @functools.lru_cache(maxsize=8)
 def _networks(entries: tuple[str, ...]) -> tuple[Network, ...]:
-    return tuple(ipaddress.ip_network(entry, strict=False) for entry in entries)
+    return tuple(ipaddress.ip_network(entry, strict=False) for entry in entries if entry != UNIX)
+
+
+def _unix_trusted() -> bool:
+    entries = getattr(settings, "OCOP_TRUSTED_PROXIES", ())
+    if isinstance(entries, str):
+        entries = entries.split(",")
+    return any(entry.strip() == UNIX for entry in entries)
 
 
 def trusted_proxies() -> tuple[Network, ...]:
@@ -58,18 +68,30 @@ def _parse(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     return address
 
 
-def is_trusted_proxy(address: str | None, proxies: tuple[Network, ...] | None = None) -> bool:
-    proxies = trusted_proxies() if proxies is None else proxies
+def is_trusted_proxy(address: str | None) -> bool:
     parsed = _parse(address or "")
-    return parsed is not None and any(parsed in network for network in proxies)
+    if parsed is None:
+        return _unix_trusted()
+    return any(parsed in network for network in trusted_proxies())
 
 
-def resolve(peer: str | None, forwarded_for: str | None, proxies: tuple[Network, ...]) -> str:
-    """The client's address from the connection's peer and ``X-Forwarded-For``."""
+def resolve(
+    peer: str | None,
+    forwarded_for: str | None,
+    proxies: tuple[Network, ...],
+    unix: bool = False,
+) -> str:
+    """The client's address from the connection's peer and ``X-Forwarded-For``.
+
+    A peer that is no address (a Unix socket: gunicorn gives "" or the socket's path) is a
+    trusted proxy only if ``unix`` is true ("unix" in ``OCOP_TRUSTED_PROXIES``).
+    """
     address = _parse(peer or "")
     if address is None:
-        return ""
-    if not any(address in network for network in proxies):
+        if not unix:
+            return ""
+        address = ""
+    elif not any(address in network for network in proxies):
         return str(address)
     for hop in reversed((forwarded_for or "").split(",")):
         parsed = _parse(hop)
@@ -89,6 +111,7 @@ def client_ip(request) -> str:
             meta.get(PEER_KEY, meta.get("REMOTE_ADDR")),
             meta.get("HTTP_X_FORWARDED_FOR"),
             trusted_proxies(),
+            _unix_trusted(),
         )
     return meta[_KEY]
 

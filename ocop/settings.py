@@ -276,6 +276,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ocop@localhost")
 # are then dropped (core.middleware.TrustedProxyMiddleware) and REMOTE_ADDR is the client.
 OCOP_TRUSTED_PROXIES = env_list("OCOP_TRUSTED_PROXIES")
 for _proxy in OCOP_TRUSTED_PROXIES:
+    if _proxy == "unix":  # the proxy connects through a Unix socket (core.clientip)
+        continue
     try:
         ipaddress.ip_network(_proxy, strict=False)
     except ValueError as _exc:

@@ -43,6 +43,23 @@ def test_no_proxy_is_trusted_by_default():
     assert clientip.resolve("10.0.0.1", "192.0.2.1", ()) == "10.0.0.1"
 
 
+@pytest.mark.parametrize("peer", ["", "/run/gunicorn.sock"])
+def test_a_unix_socket_is_a_trusted_proxy_only_when_listed(peer):
+    """gunicorn behind nginx on a Unix socket has no peer address."""
+    assert clientip.resolve(peer, "6.6.6.6, 192.0.2.1", PROXIES) == ""
+    assert clientip.resolve(peer, "6.6.6.6, 192.0.2.1", PROXIES, unix=True) == "192.0.2.1"
+    assert clientip.resolve(peer, "", PROXIES, unix=True) == ""
+
+
+def test_unix_in_the_setting_trusts_the_socket(settings):
+    settings.OCOP_TRUSTED_PROXIES = ["unix"]
+    seen = _through_middleware(REMOTE_ADDR="", HTTP_X_FORWARDED_FOR="192.0.2.8")
+    assert seen["client"] == seen["remote"] == "192.0.2.8"
+    settings.OCOP_TRUSTED_PROXIES = []
+    seen = _through_middleware(REMOTE_ADDR="", HTTP_X_FORWARDED_FOR="192.0.2.8")
+    assert seen["client"] == "" and seen["forwarded"] is None
+
+
 def _through_middleware(**meta):
     seen = {}
 
@@ -111,6 +128,8 @@ def test_production_trusts_x_forwarded_proto_only_with_trusted_proxies():
     assert alone.stdout.strip() == "None []", alone.stderr
     behind = _production_settings(OCOP_TRUSTED_PROXIES="127.0.0.1, ::1")
     assert behind.stdout.strip() == "('HTTP_X_FORWARDED_PROTO', 'https') ['127.0.0.1', '::1']"
+    socket = _production_settings(OCOP_TRUSTED_PROXIES="unix")
+    assert socket.stdout.strip() == "('HTTP_X_FORWARDED_PROTO', 'https') ['unix']"
     wrong = _production_settings(OCOP_TRUSTED_PROXIES="nginx")
     assert wrong.returncode != 0 and "OCOP_TRUSTED_PROXIES" in wrong.stderr
 
