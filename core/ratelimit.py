@@ -9,13 +9,16 @@ to hold across them (``REDIS_URL``; the default local-memory cache counts per pr
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 
 from django.core.cache import cache
 
+_PLAIN = re.compile(r"[\w.:/-]{1,64}", re.ASCII)
+
 
 def _key(scope: str, client: str, window: int, now: float) -> str:
-    if len(client) > 64 or not client.isascii():  # an e-mail address, a long name: hashed
+    if not _PLAIN.fullmatch(client):  # an e-mail address, anything a cache may refuse: hashed
         client = hashlib.sha256(client.encode()).hexdigest()
     return f"ratelimit:{scope}:{client}:{int(now // window)}"
 

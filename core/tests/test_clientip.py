@@ -160,3 +160,11 @@ def test_the_report_limit_uses_the_same_client_address(client, settings, monkeyp
     statuses = [post("192.0.2.7", f"198.51.{n}.1") for n in range(3)]
     assert statuses[-1] == 429
     cache.clear()
+
+
+def test_rate_limit_keys_keep_networks_and_hash_anything_else():
+    from core import ratelimit
+
+    assert ratelimit._key("r", "203.0.113.0/24", 3600, 7200.0) == "ratelimit:r:203.0.113.0/24:2"
+    hashed = ratelimit._key("r", "Lan Anh <lan@example.org>", 3600, 7200.0)
+    assert "lan@" not in hashed and " " not in hashed and len(hashed) < 100
