@@ -135,6 +135,12 @@ def test_an_administrator_unlocks_an_account_with_a_reason_and_it_is_audited(
     event = AuditEvent.objects.get(action="ocop.user.unlocked")
     assert event.actor == personas.admin and event.reason == "Cán bộ gọi điện xác nhận"
     assert event.before["locked"] is True and event.after["locked"] is False
+    from django.utils import translation
+
+    from core.audit import action_label
+
+    with translation.override("vi"):
+        assert str(action_label(event.action)) == "Đã mở khoá đăng nhập"
 
 
 def test_only_an_administrator_unlocks(client, personas, settings):
