@@ -86,11 +86,15 @@ def _too_big() -> str:
     )
 
 
+def _number(n: int) -> str:
+    return f"{n:,}".replace(",", ".")  # 100.000, as Vietnamese write it
+
+
 def _too_many_rows(limit: int) -> str:
     return _(
-        "The sheet has more than %(n)d rows, blank ones included: delete the empty rows "
+        "The sheet has more than %(n)s rows, blank ones included: delete the empty rows "
         "below the data, or split the file into several files."
-    ) % {"n": limit}
+    ) % {"n": _number(limit)}
 
 
 # A row or cell start tag, with or without a namespace prefix: <row r="7">, <x:c r="B2">.
@@ -204,5 +208,5 @@ def too_many_cells(bounds: Limits) -> UnsafeFile:
             "The sheet has more than %(n)s cells: split the file into several files "
             "or delete the columns that are not part of the format."
         )
-        % {"n": f"{bounds.cells:,}".replace(",", ".")}
+        % {"n": _number(bounds.cells)}
     )

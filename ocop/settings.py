@@ -224,6 +224,11 @@ OCOP_CSP_EXTRA_IMG_SRC = env_list("OCOP_CSP_EXTRA_IMG_SRC")
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 OCOP_MAX_UPLOAD_MB = int(os.environ.get("OCOP_MAX_UPLOAD_MB", "20"))
+# Imports (core.importing): refused before reading past these, whatever the upload's size.
+OCOP_IMPORT_MAX_XML_MB = int(os.environ.get("OCOP_IMPORT_MAX_XML_MB", "200"))  # unpacked
+OCOP_IMPORT_MAX_STRINGS_MB = int(os.environ.get("OCOP_IMPORT_MAX_STRINGS_MB", "50"))
+OCOP_IMPORT_MAX_SHEET_ROWS = int(os.environ.get("OCOP_IMPORT_MAX_SHEET_ROWS", "100000"))
+OCOP_IMPORT_MAX_CELLS = int(os.environ.get("OCOP_IMPORT_MAX_CELLS", "3000000"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

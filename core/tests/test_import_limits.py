@@ -105,7 +105,7 @@ def test_three_million_blank_rows_are_refused_in_seconds(tmp_path, monkeypatch):
     _no_openpyxl(monkeypatch)
     started = time.perf_counter()
     message = _refused(path)
-    assert "Trang tính có hơn 100000 dòng" in message
+    assert "Trang tính có hơn 100.000 dòng" in message
     assert time.perf_counter() - started < 3  # the counters stop at the limit
 
 
@@ -114,14 +114,14 @@ def test_one_far_row_number_is_refused(tmp_path, monkeypatch):
     rows = [craft.text_row(1, HEADERS), b'<row r="3000000"><c r="A3000000"><v>1</v></c></row>']
     path = craft.write(tmp_path / "far.xlsx", craft.worksheet(rows), [])
     _no_openpyxl(monkeypatch)
-    assert "Trang tính có hơn 100000 dòng" in _refused(path)
+    assert "Trang tính có hơn 100.000 dòng" in _refused(path)
 
 
 def test_a_declared_dimension_over_the_limit_is_refused(tmp_path, monkeypatch):
     sheet = craft.worksheet([craft.text_row(1, HEADERS)], dimension=b"A1:C1048576")
     path = craft.write(tmp_path / "dim.xlsx", sheet, [])
     _no_openpyxl(monkeypatch)
-    assert "Trang tính có hơn 100000 dòng" in _refused(path)
+    assert "Trang tính có hơn 100.000 dòng" in _refused(path)
 
 
 def test_a_dimension_that_understates_does_not_get_past_the_row_count(tmp_path, settings):
@@ -223,7 +223,7 @@ def test_a_csv_of_blank_lines_is_refused_while_streaming(tmp_path):
     path = tmp_path / "blank.csv"
     path.write_bytes(("Tên sản phẩm,Mã chủ thể\n" + ",\n" * 150_000).encode())
     started = time.perf_counter()
-    assert "Trang tính có hơn 100000 dòng" in _refused(path, read_csv)
+    assert "Trang tính có hơn 100.000 dòng" in _refused(path, read_csv)
     assert time.perf_counter() - started < 5
 
 
