@@ -322,6 +322,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_THROTTLE_CLASSES": ["api.auth.TokenRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"token": os.environ.get("OCOP_API_RATE", "6000/hour")},
+    # REMOTE_ADDR already holds core.clientip's address: DRF must not read X-Forwarded-For
+    "NUM_PROXIES": 0,
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",

@@ -168,3 +168,18 @@ def test_rate_limit_keys_keep_networks_and_hash_anything_else():
     assert ratelimit._key("r", "203.0.113.0/24", 3600, 7200.0) == "ratelimit:r:203.0.113.0/24:2"
     hashed = ratelimit._key("r", "Lan Anh <lan@example.org>", 3600, 7200.0)
     assert "lan@" not in hashed and " " not in hashed and len(hashed) < 100
+
+
+def test_the_api_throttle_identifies_the_same_client(settings):
+    """DRF would otherwise key anonymous throttles on the whole X-Forwarded-For header."""
+    from rest_framework.throttling import SimpleRateThrottle
+
+    settings.OCOP_TRUSTED_PROXIES = ["10.0.0.1"]
+    seen = {}
+
+    def view(request):
+        seen["ident"] = SimpleRateThrottle.get_ident(None, request)
+
+    meta = {"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": "6.6.6.6, 192.0.2.4"}
+    TrustedProxyMiddleware(view)(RequestFactory().get("/", **meta))
+    assert seen["ident"] == "192.0.2.4"
