@@ -14,6 +14,7 @@ class AccountsConfig(AppConfig):
                 "ocop.user.created": _("User account created"),
                 "ocop.user.activated": _("User account activated"),
                 "ocop.user.deactivated": _("User account deactivated"),
+                "ocop.user.unlocked": _("Sign-in unlocked"),
                 "ocop.assignment.created": _("Role assigned"),
                 "ocop.assignment.ended": _("Role assignment ended"),
             }

@@ -113,3 +113,22 @@ def assignment_end(
         unit=assignment.unit,
     )
     return assignment
+
+
+@transaction.atomic
+def user_unlock(*, actor: User | None, user: User, reason: str) -> int:
+    """Forget the account's failed sign-ins (the lockout); audited. ``actor`` is the
+    administrator, or the user themself after resetting the password by e-mail."""
+    from accounts import lockout
+
+    before = lockout.status(user.get_username())
+    cleared = lockout.unlock(user.get_username())
+    audit.record(
+        actor=actor,
+        action="ocop.user.unlocked",
+        target=user,
+        before={"failures": before["failures"], "locked": before["locked"]},
+        after={"failures": 0, "locked": False},
+        reason=reason,
+    )
+    return cleared

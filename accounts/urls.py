@@ -38,5 +38,6 @@ urlpatterns = [
     path("users/new/", views.user_create, name="user_create"),
     path("users/<int:pk>/", views.user_detail, name="user_detail"),
     path("users/<int:pk>/active/", views.user_toggle_active, name="user_toggle_active"),
+    path("users/<int:pk>/unlock/", views.user_unlock, name="user_unlock"),
     path("assignments/<int:pk>/end/", views.assignment_end, name="assignment_end"),
 ]

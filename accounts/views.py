@@ -1,14 +1,17 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts import services
+from accounts import lockout, services
 from accounts.forms import AssignmentForm, LoginForm, ReasonForm, UserCreateForm
 from accounts.models import Assignment, User
+from core import clientip, ratelimit
 from core.scoping import scope_of
 
 
@@ -28,16 +31,53 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("accounts:password_change_done")
 
 
+RESET_WINDOW = 3600  # seconds
+
+
 class PasswordResetView(auth_views.PasswordResetView):
+    """Throttled: ``OCOP_RESET_LIMIT_PER_NETWORK`` requests an hour from one client network
+    (then a 429 page), ``OCOP_RESET_LIMIT_PER_EMAIL`` e-mails an hour to one address (then
+    none, silently: the page never tells whether an address has an account)."""
+
     template_name = "accounts/password_reset.html"
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
 
+    def post(self, request, *args, **kwargs):
+        network = clientip.network(clientip.client_ip(request)) or "unknown"
+        count = ratelimit.hit("password-reset-network", network, window=RESET_WINDOW)
+        if count > settings.OCOP_RESET_LIMIT_PER_NETWORK:
+            return render(
+                request,
+                "accounts/password_reset_limited.html",
+                {"minutes": RESET_WINDOW // 60},
+                status=429,
+            )
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"].strip().lower()
+        count = ratelimit.hit("password-reset-email", email, window=RESET_WINDOW)
+        if count > settings.OCOP_RESET_LIMIT_PER_EMAIL:
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
+
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """A new password by e-mail also lifts the sign-in lockout: its owner is never shut out
+    by someone who guessed at the account from elsewhere."""
+
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if lockout.status(self.user.get_username())["failures"]:
+            services.user_unlock(
+                actor=self.user, user=self.user, reason=_("Password reset by e-mail")
+            )
+        return response
 
 
 def user_list(request):
@@ -82,7 +122,13 @@ def user_detail(request, pk):
     return render(
         request,
         "accounts/user_detail.html",
-        {"subject": user, "assignments": assignments, "form": form, "reason_form": ReasonForm()},
+        {
+            "subject": user,
+            "assignments": assignments,
+            "form": form,
+            "reason_form": ReasonForm(),
+            "lockout": lockout.status(user.get_username()),
+        },
     )
 
 
@@ -103,6 +149,19 @@ def assignment_end(request, pk):
     else:
         messages.error(request, _("Give a reason for ending the assignment."))
     return redirect("accounts:user_detail", pk=assignment.user_id)
+
+
+@require_POST
+def user_unlock(request, pk):
+    _require_admin(request)
+    user = get_object_or_404(User, pk=pk)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a reason for this change."))
+    else:
+        services.user_unlock(actor=request.user, user=user, reason=form.cleaned_data["reason"])
+        messages.success(request, _("The account was unlocked."))
+    return redirect("accounts:user_detail", pk=user.pk)
 
 
 @require_POST

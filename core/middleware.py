@@ -1,6 +1,6 @@
 import re
 
-from core import requestid
+from core import clientip, requestid
 
 _VALID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -45,3 +45,24 @@ class LanguageMiddleware:
             response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class TrustedProxyMiddleware:
+    """First of all: the client's address in ``REMOTE_ADDR`` (``core.clientip``), and the
+    proxy headers (``X-Forwarded-For``, ``-Proto``, ``-Host``…) dropped unless the connection
+    comes from a trusted proxy — so ``SECURE_PROXY_SSL_HEADER`` and the lockout cannot be
+    fooled by a client that sends them itself."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        meta = request.META
+        peer = meta.get("REMOTE_ADDR", "")
+        meta[clientip.PEER_KEY] = peer
+        client = clientip.client_ip(request)
+        if not clientip.is_trusted_proxy(peer):
+            for header in clientip.PROXY_HEADERS:
+                meta.pop(header, None)
+        meta["REMOTE_ADDR"] = client
+        return self.get_response(request)

@@ -6,6 +6,7 @@ secret). Production sets ``OCOP_ENV=production`` and must provide ``SECRET_KEY``
 ``ALLOWED_HOSTS`` and ``DATABASE_URL``; ``manage.py check --deploy`` then passes.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -83,7 +84,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.middleware.TrustedProxyMiddleware",  # first: the client's address, proxy headers
     "django.middleware.security.SecurityMiddleware",
+    "core.security.SecurityHeadersMiddleware",  # CSP and Permissions-Policy (ADR 0030)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -179,13 +182,21 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "dashboard:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# django-axes: lock an account+address after repeated failures.
+# django-axes (accounts.lockout, ADR 0030): failed sign-ins in the last AXES_COOLOFF_HOURS,
+# counted per account and address, per account, per address, each with its own limit.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+OCOP_ACCOUNT_FAILURE_LIMIT = int(os.environ.get("OCOP_ACCOUNT_FAILURE_LIMIT", "20"))
+OCOP_ADDRESS_FAILURE_LIMIT = int(os.environ.get("OCOP_ADDRESS_FAILURE_LIMIT", "50"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
+AXES_HANDLER = "accounts.lockout.LockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "core.clientip.client_ip"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Password reset e-mails: per client network and per address asked, per hour.
+OCOP_RESET_LIMIT_PER_NETWORK = int(os.environ.get("OCOP_RESET_LIMIT_PER_NETWORK", "10"))
+OCOP_RESET_LIMIT_PER_EMAIL = int(os.environ.get("OCOP_RESET_LIMIT_PER_EMAIL", "3"))
 
 # --- Internationalisation: Vietnamese first, English second ---------------------------
 LANGUAGE_CODE = "vi"
@@ -208,9 +219,16 @@ STATICFILES_DIRS = [
 # Map tiles for the sales-point map: empty = an offline, boundary-free plain background.
 OCOP_MAP_TILES = os.environ.get("OCOP_MAP_TILES", "")
 OCOP_MAP_ATTRIBUTION = os.environ.get("OCOP_MAP_ATTRIBUTION", "")
+# More image origins for the Content-Security-Policy (the tile server is added by itself).
+OCOP_CSP_EXTRA_IMG_SRC = env_list("OCOP_CSP_EXTRA_IMG_SRC")
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 OCOP_MAX_UPLOAD_MB = int(os.environ.get("OCOP_MAX_UPLOAD_MB", "20"))
+# Imports (core.importing): refused before reading past these, whatever the upload's size.
+OCOP_IMPORT_MAX_XML_MB = int(os.environ.get("OCOP_IMPORT_MAX_XML_MB", "200"))  # unpacked
+OCOP_IMPORT_MAX_STRINGS_MB = int(os.environ.get("OCOP_IMPORT_MAX_STRINGS_MB", "50"))
+OCOP_IMPORT_MAX_SHEET_ROWS = int(os.environ.get("OCOP_IMPORT_MAX_SHEET_ROWS", "100000"))
+OCOP_IMPORT_MAX_CELLS = int(os.environ.get("OCOP_IMPORT_MAX_CELLS", "3000000"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -237,6 +255,9 @@ if os.environ.get("OCOP_S3_BUCKET"):  # S3-compatible object storage for uploads
             "file_overwrite": False,
         },
     }
+    # product pictures are shown from the object storage: the CSP must allow its origin
+    _endpoint = os.environ.get("OCOP_S3_ENDPOINT_URL") or "https://*.amazonaws.com"
+    OCOP_CSP_EXTRA_IMG_SRC.append("/".join(_endpoint.split("/")[:3]))
 
 # --- Background work (django.tasks interface; database-backed worker by default) -------
 TASKS = {
@@ -254,9 +275,21 @@ EMAIL_BACKEND = os.environ.get(
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ocop@localhost")
 
-# --- Security (production) -----------------------------------------------------------
-if PRODUCTION:
+# --- Security -------------------------------------------------------------------------
+# Reverse proxies whose X-Forwarded-For/-Proto are believed (addresses or networks, e.g.
+# "127.0.0.1" when gunicorn listens on 127.0.0.1 behind nginx); none by default: the headers
+# are then dropped (core.middleware.TrustedProxyMiddleware) and REMOTE_ADDR is the client.
+OCOP_TRUSTED_PROXIES = env_list("OCOP_TRUSTED_PROXIES")
+for _proxy in OCOP_TRUSTED_PROXIES:
+    if _proxy == "unix":  # the proxy connects through a Unix socket (core.clientip)
+        continue
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _exc:
+        raise ImproperlyConfigured(f"OCOP_TRUSTED_PROXIES: {_proxy!r} is not an address") from _exc
+if OCOP_TRUSTED_PROXIES:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -289,6 +322,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_THROTTLE_CLASSES": ["api.auth.TokenRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"token": os.environ.get("OCOP_API_RATE", "6000/hour")},
+    # REMOTE_ADDR already holds core.clientip's address: DRF must not read X-Forwarded-For
+    "NUM_PROXIES": 0,
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from core import importing
 from geo.models import AdministrativeUnit
 from outreach import selectors
 from outreach.models import Attendance, CommunicationActivity, Course
@@ -143,6 +144,9 @@ class ImportForm(forms.Form):
         f = self.cleaned_data["file"]
         if not f.name.lower().endswith(".xlsx"):
             raise forms.ValidationError(_("Upload an Excel workbook (.xlsx)."))
+        too_large = importing.upload_too_large(f)
+        if too_large:
+            raise forms.ValidationError(too_large)
         return f
 
 

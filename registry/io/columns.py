@@ -28,6 +28,7 @@ from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from core.csvsafe import FORMULA_STARTS
 from core.text import fold
 
 # kinds of column
@@ -49,7 +50,7 @@ _TRUE = {"co", "c", "x", "yes", "y", "true", "1", "dung", "v"}
 _FALSE = {"khong", "k", "no", "n", "false", "0", "sai", ""}
 # "1.234.567" or "1,234,567": a whole number with thousands separators
 _THOUSANDS = re.compile(r"^\d{1,3}([.,\s]\d{3})+$")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = FORMULA_STARTS  # core.csvsafe: one list for every CSV
 DATE_FORMAT = "%d/%m/%Y"
 _DATE_FORMATS = (DATE_FORMAT, "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y")
 

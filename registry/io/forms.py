@@ -3,9 +3,8 @@ from pathlib import Path
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core import importing
 from registry.io import FORMATS
-
-MAX_UPLOAD_MB = 20
 
 
 class ImportForm(forms.Form):
@@ -33,11 +32,9 @@ class ImportForm(forms.Form):
             )
         if extension not in FORMATS:
             raise forms.ValidationError(_("Upload an Excel workbook (.xlsx) or a CSV file (.csv)."))
-        if upload.size > MAX_UPLOAD_MB * 1024 * 1024:
-            raise forms.ValidationError(
-                _("The file is larger than %(size)d MB: split it into several files.")
-                % {"size": MAX_UPLOAD_MB}
-            )
+        too_large = importing.upload_too_large(upload)
+        if too_large:
+            raise forms.ValidationError(too_large)
         if upload.size == 0:
             raise forms.ValidationError(_("The file is empty."))
         self.fmt = extension
