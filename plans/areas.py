@@ -41,13 +41,15 @@ def area_q(unit: AdministrativeUnit, current_path: str, recorded_path: str) -> Q
 
 
 def units_of_the_time(area: AdministrativeUnit, day: datetime.date):
-    """The districts in force on ``day`` of ``area`` (a former province), by name."""
-    province = area
-    if area.is_current and not area.valid_on(day):
+    """The districts of ``area`` (a former province) in force on ``day``, by name; on a day
+    after the area ended, those of its last day (a plan's map of the time stays its own)."""
+    if area.is_current:
         return AdministrativeUnit.objects.none()
+    if area.valid_to is not None and day > area.valid_to:
+        day = area.valid_to
     return (
         AdministrativeUnit.objects.as_of(day)
-        .filter(level=Level.DISTRICT, province=province)
+        .filter(level=Level.DISTRICT, province=area)
         .order_by("name", "code")
     )
 
@@ -61,29 +63,79 @@ def units_of_today(area: AdministrativeUnit):
     return communes.filter(pk__in=successors.values("successor_id")).order_by("name", "code")
 
 
-def district_of_the_time(recorded_ids: set[int]) -> dict[int, int | None]:
-    """For recorded commune ids: the district of the time (before 1 July 2025) they lie in.
+def district_of_the_time(
+    unit_ids: set[int], within: AdministrativeUnit | None = None
+) -> dict[int, int | None]:
+    """For units where records were recorded: the district of the time (before 1 July 2025)
+    they lie in.
 
-    A former commune: its district. A current commune: the district of the first (main,
-    then by code) former commune merged into it. One query for the former, one for links.
+    A district: itself. A former commune: its district. A current commune: the district of
+    the first (main, then by code) former commune merged into it — among the former
+    communes of ``within`` when given, so that a commune made of communes of two former
+    provinces is placed in the plan's own. Two queries.
     """
     result: dict[int, int | None] = {}
-    units = AdministrativeUnit.objects.filter(pk__in=recorded_ids).values_list(
-        "pk", "parent_id", "valid_to"
+    units = AdministrativeUnit.objects.filter(pk__in=unit_ids).values_list(
+        "pk", "level", "parent_id", "valid_to"
     )
     current = set()
-    for pk, parent_id, valid_to in units:
-        if valid_to is None:
+    for pk, level, parent_id, valid_to in units:
+        if level == Level.DISTRICT:
+            result[pk] = pk
+        elif valid_to is None:
             current.add(pk)
         else:
             result[pk] = parent_id
-    links = (
-        UnitSuccession.objects.filter(successor_id__in=current, predecessor__level=Level.COMMUNE)
-        .order_by("successor_id", "-is_main", "predecessor__code")
-        .values_list("successor_id", "predecessor__parent_id")
+    links = UnitSuccession.objects.filter(
+        successor_id__in=current, predecessor__level=Level.COMMUNE
+    )
+    if within is not None and not within.is_current:
+        links = links.filter(predecessor__in=former_communes(within))
+    links = links.order_by("successor_id", "-is_main", "predecessor__code").values_list(
+        "successor_id", "predecessor__parent_id"
     )
     for successor_id, district_id in links:
         result.setdefault(successor_id, district_id)
     for pk in current:
         result.setdefault(pk, None)
     return result
+
+
+def unit_placement(rows) -> dict[int, tuple[int | None, int | None]]:
+    """Where the units counted by a coverage lie (``rows``: ``market.selectors`` coverage
+    rows, each a unit with the open points counted in it).
+
+    The unit of the time is the unit itself. On today's map a current commune is itself; a
+    unit of the time with a point lies in the current commune of its first point (the
+    point that makes it count), one without in the current commune that took over most of
+    its communes (``geo.selectors.main_communes_today``) — so a coverage split by today's
+    communes adds up to the coverage. Two or three queries.
+    """
+    from geo.selectors import main_communes_today
+
+    placement: dict[int, tuple[int | None, int | None]] = {}
+    empty_districts, empty_communes = [], []
+    for row in rows:
+        unit = row.unit
+        if unit.is_current:
+            placement[unit.pk] = (unit.pk, unit.pk)
+        elif row.count:
+            placement[unit.pk] = (row.points[0].current_unit_id, unit.pk)
+        elif unit.level == Level.DISTRICT:
+            empty_districts.append(unit.pk)
+        else:
+            empty_communes.append(unit.pk)
+    for district, commune in main_communes_today(empty_districts).items():
+        placement[district] = (commune, district)
+    links = (
+        UnitSuccession.objects.filter(
+            predecessor_id__in=empty_communes, successor__valid_to__isnull=True
+        )
+        .order_by("predecessor_id", "-is_main", "successor__code")
+        .values_list("predecessor_id", "successor_id")
+    )
+    for commune, successor in links if empty_communes else ():
+        placement.setdefault(commune, (successor, commune))
+    for row in rows:
+        placement.setdefault(row.unit.pk, (None, row.unit.pk))
+    return placement

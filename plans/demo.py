@@ -7,7 +7,13 @@ history is only added to products that have none) and deterministic (seeded rand
   kept today by Đà Nẵng. The sources (press reports) do not give the plans' numbers: the
   demo numbers them and says so in the notes.
 - Plan 76/KH-UBND of 9 April 2021 (seed 001): the source does not name the province; the
-  demo records it for Đà Nẵng, whose records the demo holds, and says so in its notes.
+  demo records it for the former province of Quảng Nam (a plan covers a unit that existed
+  in its period, ADR 0015: not today's Đà Nẵng, which dates from 1 July 2025), kept today
+  by Đà Nẵng, and says so in its notes. A demo database built when it hung on today's Đà
+  Nẵng is moved to Quảng Nam through the plan service (audited) on the next run.
+
+Snapshots are computed for a plan created or changed by the run, or that has none yet, so
+that a second run changes nothing; the nightly refresh keeps them current.
 
 The demo intends a star for most products (``registry.demo_stars``); the plans count
 certificates (a product's stars on a past date), so the demo records, for every product it
@@ -32,6 +38,10 @@ from plans.models import Plan
 SEED = "ocop-plans-demo"
 YEARS = range(2019, 2026)
 DEMO_NOTE = "Dữ liệu mẫu: nguồn (bài báo) không nêu số hiệu kế hoạch; số hiệu do bản demo đặt."
+PLAN_76_NOTE = (
+    "Dữ liệu mẫu: nguồn không nêu tên tỉnh; bản demo áp dụng cho tỉnh Quảng Nam (cũ), "
+    "địa bàn nay thuộc thành phố Đà Nẵng."
+)
 
 # (indicator, comparison, value, value_max, wording as in the plan)
 QN_2019 = [
@@ -135,12 +145,13 @@ QN_2024 = [
 @dataclass
 class PlansDemoReport:
     plans_created: int = 0
+    plans_moved: int = 0
     certificates_created: int = 0
     dossiers_created: int = 0
     snapshots: int = 0
 
 
-def _plans_spec(danang, quang_nam):
+def _plans_spec(quang_nam):
     return [
         {
             "unit": quang_nam,
@@ -153,13 +164,13 @@ def _plans_spec(danang, quang_nam):
             "targets": QN_2019,
         },
         {
-            "unit": danang,
+            "unit": quang_nam,
             "year": 2021,
             "number": "76/KH-UBND",
             "date": datetime.date(2021, 4, 9),
             "authority": "UBND tỉnh",
             "title": "Kế hoạch thực hiện Chương trình mỗi xã một sản phẩm (OCOP) năm 2021",
-            "notes": "Dữ liệu mẫu: nguồn không nêu tên tỉnh; bản demo áp dụng cho Đà Nẵng.",
+            "notes": PLAN_76_NOTE,
             "targets": PLAN_76_2021,
         },
         {
@@ -329,11 +340,12 @@ def build_plans_demo() -> PlansDemoReport:
     danang = AdministrativeUnit.objects.current().get(level="province", code="48")
     quang_nam = AdministrativeUnit.objects.get(level="province", code="49", valid_to__isnull=False)
     _history(report)
-    for spec in _plans_spec(danang, quang_nam):
+    for spec in _plans_spec(quang_nam):
         targets = spec.pop("targets")
         plan = Plan.objects.filter(
             province=danang, authority=spec["authority"], number=spec["number"]
         ).first()
+        changed = False
         if plan is None:
             year = spec["year"]
             plan = services.plan_create(
@@ -354,5 +366,14 @@ def build_plans_demo() -> PlansDemoReport:
                     wording=wording,
                 )
             report.plans_created += 1
-        report.snapshots += snapshots.plan_refresh(plan)
+            changed = True
+        elif plan.unit_id != spec["unit"].pk or plan.notes != spec["notes"]:
+            # built when the 2021 plan hung on today's Đà Nẵng: moved to its own area
+            plan = services.plan_update(
+                actor=None, plan=plan, unit=spec["unit"], notes=spec["notes"]
+            )
+            report.plans_moved += 1
+            changed = True
+        if changed or not plan.snapshots.exists():
+            report.snapshots += snapshots.plan_refresh(plan)
     return report

@@ -6,10 +6,12 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Role
+from core.params import YEAR_MAX, YEAR_MIN
 from core.text import fold
 from geo.models import AdministrativeUnit
 from plans import indicators
@@ -83,6 +85,13 @@ class PlanForm(forms.ModelForm):
         self.fields["unit"].help_text = Plan._meta.get_field("unit").help_text
         if provinces.count() == 1 and not self.initial.get("province"):
             self.initial["province"] = provinces.first().pk
+        self.fields["year"].min_value = YEAR_MIN
+        self.fields["year"].max_value = YEAR_MAX
+        self.fields["year"].validators += [
+            MinValueValidator(YEAR_MIN),
+            MaxValueValidator(YEAR_MAX),
+        ]
+        self.fields["year"].widget.attrs.update(min=YEAR_MIN, max=YEAR_MAX)
         self.fields["period_start"].required = False
         self.fields["period_end"].required = False
         self.fields["period_start"].help_text = _("Empty: 1 January of the year.")
@@ -147,7 +156,7 @@ class TargetForm(forms.ModelForm):
             )
 
     def _units(self):
-        if self.plan.on_past_map and not self.plan.unit.is_current:
+        if self.plan.on_past_map:
             return units_of_the_time(self.plan.unit, self.plan.period_start)
         return units_of_today(self.plan.unit)
 

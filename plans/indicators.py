@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.scoping import VIEW
 from plans import rules
-from plans.areas import area_q, units_of_today
+from plans.areas import area_q, unit_placement, units_of_today
 from plans.choices import PeriodRule, ValueKind
 
 
@@ -49,6 +49,8 @@ class Result:
     denominator: int | None
     records: QuerySet  # the numerator's records
     population: QuerySet | None = None  # the denominator's records
+    # pk -> (today's commune, unit of the time) when the computation knows it (coverage)
+    placement: dict[int, tuple[int | None, int | None]] | None = None
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,8 @@ class Indicator:
     current_path: str = "producer__current_unit"
     recorded_path: str = "producer__unit_recorded"
     compute_with: Callable[[Indicator, Context], Result] | None = None
+    # where records lie: pk -> (today's commune, unit recorded); default: the unit paths
+    placer: Callable[[QuerySet], dict] | None = None
     help: object = ""
     related: tuple[str, ...] = field(default_factory=tuple)
 
@@ -291,10 +295,11 @@ def _coverage(share: bool):
         units = unit_model.objects.filter(pk__in=[r.unit.pk for r in rows])
         covered = [r.unit.pk for r in rows if r.count]
         records = unit_model.objects.filter(pk__in=covered)
+        placement = unit_placement(rows)
         n, d = len(covered), len(rows)
         if share:
-            return Result(rules.ratio(n, d, 100), n, d, records, units)
-        return Result(rules.ratio(n, None), n, None, records)
+            return Result(rules.ratio(n, d, 100), n, d, records, units, placement)
+        return Result(rules.ratio(n, None), n, None, records, placement=placement)
 
     return compute
 

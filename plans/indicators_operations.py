@@ -11,7 +11,15 @@ from django.utils.translation import gettext_lazy as _
 
 from plans import rules
 from plans.choices import PeriodRule
-from plans.indicators import PRODUCT, Context, Indicator, Result, products_in_force, register
+from plans.indicators import (
+    PRODUCER,
+    PRODUCT,
+    Context,
+    Indicator,
+    Result,
+    products_in_force,
+    register,
+)
 
 
 def stamped_products_q(ctx: Context) -> Q:
@@ -43,6 +51,30 @@ def _outreach(measure: str):
     return compute
 
 
+def _officials_placement(qs) -> dict:
+    """An official lies in the current commune of their official assignment (the first by
+    code when several); one assigned only at a province lies in no commune. Two queries."""
+    from accounts.choices import OFFICIAL_ROLES
+    from accounts.models import Assignment
+
+    ids = list(qs.order_by().values_list("pk", flat=True))
+    placed: dict = {pk: (None, None) for pk in ids}
+    rows = (
+        Assignment.objects.filter(
+            user_id__in=ids,
+            role__in=OFFICIAL_ROLES,
+            unit__level="commune",
+            unit__valid_to__isnull=True,
+        )
+        .order_by("user_id", "unit__code")
+        .values_list("user_id", "unit_id")
+    )
+    for user_id, unit_id in rows:
+        if placed[user_id] == (None, None):
+            placed[user_id] = (unit_id, unit_id)
+    return placed
+
+
 OPERATIONS = [
     Indicator(
         code="products_with_stamps_share",
@@ -60,22 +92,23 @@ OPERATIONS = [
         numerator=lambda ctx: Q(),
         factor=100,
         compute_with=_outreach("officials"),
+        placer=_officials_placement,
     ),
     Indicator(
         code="producers_trained_share",
         label=_("Share of producers trained in the year (%)"),
-        model="registry.Producer",
         numerator=lambda ctx: Q(),
         factor=100,
         compute_with=_outreach("producers_trained"),
+        **PRODUCER,
     ),
     Indicator(
         code="producers_informed_share",
         label=_("Share of producers informed in the year (%)"),
-        model="registry.Producer",
         numerator=lambda ctx: Q(),
         factor=100,
         compute_with=_outreach("producers_informed"),
+        **PRODUCER,
     ),
 ]
 

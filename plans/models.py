@@ -36,6 +36,38 @@ def _plan_provinces_q(scope: Scope, path: str, action: str) -> Q:
     return q
 
 
+def _unit_label(unit) -> str:
+    if unit.valid_to is not None:
+        return _("%(name)s (until %(date)s)") % {
+            "name": unit.full_name,
+            "date": unit.valid_to.strftime("%d/%m/%Y"),
+        }
+    if unit.valid_from is not None:
+        return _("%(name)s (from %(date)s)") % {
+            "name": unit.full_name,
+            "date": unit.valid_from.strftime("%d/%m/%Y"),
+        }
+    return unit.full_name
+
+
+def territory_error(unit, start, end) -> str | None:
+    """Why ``unit`` cannot be the area of a plan of [start, end] (None when it can): it did
+    not exist on any day of the period. The message names the units that did (ADR 0015)."""
+    from geo.selectors import counterparts_between, existed_between
+
+    if existed_between(unit, start, end):
+        return None
+    then = [_unit_label(u) for u in counterparts_between(unit, start, end)]
+    message = _("%(unit)s did not exist between %(start)s and %(end)s.") % {
+        "unit": _unit_label(unit),
+        "start": start.strftime("%d/%m/%Y"),
+        "end": end.strftime("%d/%m/%Y"),
+    }
+    if then:
+        message += " " + _("In that period the area was: %(units)s.") % {"units": "; ".join(then)}
+    return message
+
+
 class Plan(TimeStampedModel):
     """A provincial OCOP plan of a year (e.g. Kế hoạch 76/KH-UBND ngày 09/4/2021).
 
@@ -108,6 +140,10 @@ class Plan(TimeStampedModel):
                 predecessor_id=self.unit_id, successor_id=self.province_id
             ).exists():
                 errors["unit"] = _("The area covered must be the province or a part of it before.")
+        if "unit" not in errors and self.unit_id and self.period_start and self.period_end:
+            message = territory_error(self.unit, self.period_start, self.period_end)
+            if message:
+                errors["unit"] = message
         if errors:
             raise ValidationError(errors)
 
@@ -117,9 +153,9 @@ class Plan(TimeStampedModel):
 
     @property
     def on_past_map(self) -> bool:
-        from geo.choices import REFORM_DATE
-
-        return self.period_start < REFORM_DATE
+        """Whether the plan covers a unit of the time before 1 July 2025: its figures then
+        split by the districts of that time as well as by today's communes."""
+        return not self.unit.is_current
 
     @classmethod
     def scope_q(cls, scope: Scope, action: str) -> Q:

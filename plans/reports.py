@@ -18,9 +18,9 @@ from openpyxl.utils import get_column_letter
 
 from plans import indicators, rules
 from plans.choices import Comparison, Light
+from plans.figures import figure
 from plans.models import Plan
 from plans.selectors import local_area
-from plans.snapshots import context_for
 
 MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
@@ -103,7 +103,8 @@ def quarter_end(year: int, quarter: int) -> datetime.date:
 
 
 def build(plan: Plan, user, *, quarter: int, today: datetime.date) -> Report:
-    """Figures of each target at the end of ``quarter`` (or today, if earlier)."""
+    """Figures of each target at the end of ``quarter`` (or today, if earlier): the plan's,
+    or a commune officer's commune's share of them — the dashboard's figures."""
     year = plan.year
     on = min(quarter_end(year, quarter), today, plan.period_end)
     area = local_area(user, plan)
@@ -111,11 +112,7 @@ def build(plan: Plan, user, *, quarter: int, today: datetime.date) -> Report:
     for number, target in enumerate(plan.targets.all(), start=1):
         indicator = indicators.LIBRARY.get(target.indicator)
         percent = indicator is not None and indicator.factor == 100
-        result = (
-            indicator.compute(context_for(plan, on, area=area, user=user if area else None))
-            if indicator
-            else None
-        )
+        result = figure(plan, indicator, on, commune=area) if indicator else None
         actual = result.value if result else None
         achieved = (
             rules.percent_achieved(actual, target.comparison, target.value, target.value_max)

@@ -19,6 +19,9 @@ HUNDRED = Decimal(100)
 AT_RISK_FROM = Decimal(80)
 # Revenue and profit "×1.5 one year after recognition" (seed 003).
 GROWTH_FACTOR = Decimal("1.5")
+# An achievement above this share of the target (in percent) is shown with "check this
+# figure": it almost always means a wrong territory or a wrong indicator (issue 14).
+CHECK_ABOVE = Decimal(300)
 
 
 def _q(value: Decimal) -> Decimal:
@@ -73,6 +76,11 @@ def percent_achieved(
             return HUNDRED if actual == 0 else Decimal(0)
         return min(HUNDRED, _q(actual * HUNDRED / value))
     raise ValueError(f"unknown comparison {comparison!r}")
+
+
+def to_check(achieved: Decimal | None) -> bool:
+    """Whether an achievement is too high to be believed without a look."""
+    return achieved is not None and achieved > CHECK_ABOVE
 
 
 def light(achieved: Decimal | None, projected: Decimal | None) -> Light:

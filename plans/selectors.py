@@ -1,23 +1,26 @@
-"""Reads of plans: the dashboard rows (from snapshots, or live for a commune's view), the
-figures by administrative unit and the drill-down lists."""
+"""Reads of plans: the dashboard rows (from snapshots, for the whole area or a commune
+officer's commune), the figures by administrative unit and the drill-down lists.
+
+Nothing here writes: snapshots are written by ``plans.snapshots`` (the refresh job, or the
+office's "recompute now"). A plan without snapshots yet shows that it has none.
+"""
 
 from __future__ import annotations
 
 import datetime
-from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.utils import timezone
+from django.db.models import Q
 
 from accounts.choices import OFFICIAL_ROLES
-from core.scoping import scope_of
+from core.scoping import VIEW, scope_of
 from geo.models import AdministrativeUnit
 from plans import indicators, rules
-from plans.areas import district_of_the_time, units_of_the_time, units_of_today
+from plans.areas import units_of_the_time, units_of_today
 from plans.choices import Light
-from plans.models import IndicatorSnapshot, Plan, Target
-from plans.snapshots import context_for, plan_refresh
+from plans.figures import Figure, figure
+from plans.models import IndicatorSnapshot, Plan, Target, TargetBreakdown
 
 
 @dataclass
@@ -51,6 +54,20 @@ class TargetRow:
     def is_percent(self) -> bool:
         return self.indicator is not None and self.indicator.factor == 100
 
+    @property
+    def to_check(self) -> bool:
+        """An achievement too high to be believed without a look (``rules.CHECK_ABOVE``)."""
+        return rules.to_check(self.achieved)
+
+
+@dataclass
+class BreakdownRow:
+    """One unit of a target's breakdown: its share of the target and its figure."""
+
+    part: TargetBreakdown
+    on: datetime.date | None
+    value: Decimal | None
+
 
 @dataclass
 class Dashboard:
@@ -58,7 +75,11 @@ class Dashboard:
     rows: list[TargetRow]
     computed_at: datetime.datetime | None
     area: AdministrativeUnit
-    live: bool
+    local: bool  # a commune officer's share of the figures
+
+    @property
+    def computed(self) -> bool:
+        return self.computed_at is not None
 
 
 def plans_for(user):
@@ -98,64 +119,120 @@ def _evaluate(row: TargetRow, plan: Plan) -> None:
     row.light = rules.light(row.achieved, row.projected_achieved)
 
 
-def dashboard(plan: Plan, user, today=None) -> Dashboard:
-    """Rows of the plan's targets. The whole area reads snapshots (computed first when none
-    exist yet); a commune officer's view is computed live for their commune."""
+def dashboard(plan: Plan, user) -> Dashboard:
+    """Rows of the plan's targets, read from the snapshots: the whole area's figures, or a
+    commune officer's commune's share of them. A fixed number of queries whatever the plan,
+    the commune or the records; nothing is written."""
     area = local_area(user, plan)
-    targets = list(plan.targets.prefetch_related("breakdown"))
-    if area is not None:
-        return _live(plan, targets, user, area, today)
-    snaps = list(IndicatorSnapshot.objects.filter(plan=plan).select_related("unit"))
-    if not snaps and targets:
-        plan_refresh(plan, today=today)
-        snaps = list(IndicatorSnapshot.objects.filter(plan=plan).select_related("unit"))
-    by_target: dict[int, list] = {}
+    targets = list(plan.targets.prefetch_related("breakdown__unit"))
+    snaps = IndicatorSnapshot.objects.filter(plan=plan)
+    if area is None:
+        parts = TargetBreakdown.objects.filter(target__plan=plan).values("unit_id")
+        snaps = snaps.filter(Q(unit=None) | Q(unit_id__in=parts))
+    else:
+        snaps = snaps.filter(Q(unit=None) | Q(unit=area))
+    snaps = list(
+        snaps.only("target_id", "unit_id", "on", "value", "numerator", "denominator", "computed_at")
+    )
+    whole: dict[int, list[IndicatorSnapshot]] = {}
+    by_unit: dict[tuple[int, int, datetime.date], IndicatorSnapshot] = {}
     for s in snaps:
-        by_target.setdefault(s.target_id, []).append(s)
+        if s.unit_id is None:
+            whole.setdefault(s.target_id, []).append(s)
+        else:
+            by_unit[(s.target_id, s.unit_id, s.on)] = s
     rows = []
     for t in targets:
         row = TargetRow(t, indicators.LIBRARY.get(t.indicator))
-        for s in sorted(by_target.get(t.pk, []), key=lambda s: s.on):
-            if s.unit_id is None:
+        days = sorted(whole.get(t.pk, []), key=lambda s: s.on)
+        factor = row.indicator.factor if row.indicator else 1
+        for s in days:
+            if area is None:
                 row.points.append(Point(s.on, s.value, s.numerator, s.denominator))
             else:
-                row.breakdown.append(s)
+                row.points.append(_local_point(s, by_unit.get((t.pk, area.pk, s.on)), factor))
+        if area is None and days:
+            last = days[-1].on
+            for part in t.breakdown.all():
+                snap = by_unit.get((t.pk, part.unit_id, last))
+                value = snap.value if snap else rules.ratio(0, None, factor)
+                if snap is None and days[-1].denominator is not None:
+                    value = None  # a share of nothing in this unit
+                row.breakdown.append(BreakdownRow(part, last, value))
         _evaluate(row, plan)
         rows.append(row)
     computed_at = min((s.computed_at for s in snaps), default=None)
-    return Dashboard(plan, rows, computed_at, plan.unit, live=False)
+    return Dashboard(plan, rows, computed_at, area or plan.unit, local=area is not None)
 
 
-def _live(plan, targets, user, area, today) -> Dashboard:
-    today = today or timezone.localdate()
-    days = rules.quarter_ends(plan.period_start, plan.period_end, today)
-    rows = []
-    for t in targets:
-        row = TargetRow(t, indicators.LIBRARY.get(t.indicator))
-        if row.indicator is not None:
-            for day in days:
-                r = row.indicator.compute(context_for(plan, day, area=area, user=user))
-                row.points.append(Point(day, r.value, r.numerator, r.denominator))
-        _evaluate(row, plan)
-        rows.append(row)
-    return Dashboard(plan, rows, timezone.now(), area, live=True)
+def _local_point(whole: IndicatorSnapshot, snap: IndicatorSnapshot | None, factor: int) -> Point:
+    """The commune's share on a day; no row means no record of the commune in the figure."""
+    if snap is not None:
+        return Point(whole.on, snap.value, snap.numerator, snap.denominator)
+    denominator = None if whole.denominator is None else 0
+    return Point(whole.on, rules.ratio(0, denominator, factor), 0, denominator)
 
 
 # --- drill-down and figures by unit ------------------------------------------------------
 
 
-def drilldown(plan: Plan, target: Target, user, *, on, unit=None, part="records"):
-    """The records behind a figure, restricted to what ``user`` may see."""
-    indicator = indicators.get(target.indicator)
-    area = unit or local_area(user, plan) or plan.unit
-    result = indicator.compute(context_for(plan, on, area=area, user=user))
-    qs = result.population if part == "population" else result.records
-    return indicator, result, qs
+def figure_for(plan: Plan, target: Target, user, *, on) -> Figure:
+    """The figure of ``target`` on ``on`` as ``user`` reads it: the plan's, or their
+    commune's share of it. KeyError for an indicator no longer in the library."""
+    return figure(plan, indicators.get(target.indicator), on, commune=local_area(user, plan))
+
+
+@dataclass
+class Drilldown:
+    figure: Figure
+    records: object  # the queryset listed, restricted to what the reader may see
+    total: int  # records of the figure (or of the unit's part of it)
+    hidden: int  # of which the reader may not see
+
+    @property
+    def indicator(self):
+        return self.figure.indicator
+
+
+def drilldown(plan, target, user, *, on, unit=None, past_map=None, outside=False, part="records"):
+    """The records behind a figure, or behind one unit's part of it (``unit`` on its map,
+    by default the map the unit belongs to; ``outside``: the part placed on no unit of
+    ``past_map``'s map). None when the figure has no such part (a count has no
+    denominator). KeyError for an indicator no longer in the library."""
+    fig = figure_for(plan, target, user, on=on)
+    if part == "population" and fig.result.population is None:
+        return None
+    ids = None
+    if unit is not None or outside:
+        if past_map is None:
+            past_map = unit is not None and not unit.is_current
+        index = 1 if part == "population" else 0
+        parts = fig.parts(past_map)
+        if outside:
+            known = {u.pk for u in _units_listed(plan, fig, on, past_map)}
+            ids = set().union(*(p[index] for key, p in parts.items() if key not in known))
+        else:
+            ids = parts.get(unit.pk, (set(), set()))[index]
+    qs = fig.queryset(part, ids)
+    total = qs.count()
+    visible = qs.restrict(user, VIEW) if hasattr(qs, "restrict") else qs
+    shown = visible.count() if visible is not qs else total
+    return Drilldown(fig, visible, total, total - shown)
+
+
+def _units_listed(plan: Plan, fig: Figure, on, past_map: bool) -> list[AdministrativeUnit]:
+    """The units of a map the figures by unit list: every unit of the plan's area on that
+    map (for a commune officer on today's map, their commune)."""
+    if past_map:
+        return list(units_of_the_time(plan.unit, min(on, plan.period_end)))
+    if fig.commune is not None:
+        return [fig.commune]
+    return list(units_of_today(plan.unit))
 
 
 @dataclass
 class UnitRow:
-    unit: AdministrativeUnit
+    unit: AdministrativeUnit | None  # None: placed on no unit of this map
     numerator: int = 0
     denominator: int | None = None
 
@@ -167,32 +244,20 @@ class UnitRow:
 
 
 def by_unit(plan: Plan, target: Target, user, *, on, past_map: bool) -> list[UnitRow]:
-    """The figure per district of the time (``past_map``) or per commune of today."""
-    indicator = indicators.get(target.indicator)
-    area = local_area(user, plan) or plan.unit
-    result = indicator.compute(context_for(plan, on, area=area, user=user))
-    if past_map:
-        units = list(units_of_the_time(plan.unit, min(on, plan.period_end)))
-    else:
-        units = list(units_of_today(plan.unit))
-    rows = {u.pk: UnitRow(u, 0, None if result.population is None else 0) for u in units}
-
-    def count(qs):
-        if qs.model is AdministrativeUnit:  # coverage: the units themselves
-            return Counter(qs.values_list("pk", flat=True))
-        current = f"{indicator.current_path}_id"
-        recorded = f"{indicator.recorded_path}_id"
-        pairs = list(qs.values_list(current, recorded))
-        if not past_map:
-            return Counter(c for c, _ in pairs)
-        districts = district_of_the_time({r for _, r in pairs})
-        return Counter(districts.get(r) for _, r in pairs)
-
-    for key, n in count(result.records).items():
-        if key in rows:
-            rows[key].numerator = n
-    if result.population is not None:
-        for key, n in count(result.population).items():
-            if key in rows:
-                rows[key].denominator = n
-    return list(rows.values())
+    """The figure per district of the time (``past_map``) or per commune of today: the same
+    records as the figure, each in one unit, so the rows add up to it. A last row (unit
+    None) holds what lies on no unit of the map, when there is any."""
+    fig = figure_for(plan, target, user, on=on)
+    units = _units_listed(plan, fig, on, past_map)
+    has_population = fig.result.population is not None
+    rows = {u.pk: UnitRow(u, 0, 0 if has_population else None) for u in units}
+    outside = UnitRow(None, 0, 0 if has_population else None)
+    for unit_id, (records, population) in fig.parts(past_map).items():
+        row = rows.get(unit_id, outside)
+        row.numerator += len(records)
+        if population is not None:
+            row.denominator += len(population)
+    result = list(rows.values())
+    if outside.numerator or outside.denominator:
+        result.append(outside)
+    return result

@@ -1,5 +1,8 @@
-"""Snapshots: each target's value at each quarter end of its period and on the day of the
-refresh, for the whole area and for each unit of its breakdown.
+"""Snapshots: each target's figure at each quarter end of its period and on the day of the
+refresh — for the whole area, and for each unit with records on today's map (communes) and,
+for a plan of a unit of the time, on the map of that time (districts). Dashboards (the
+province's and the commune officer's) and the per-unit targets read them; nothing else
+writes them (a page view never does).
 
 ``plan_refresh()`` computes and stores them; ``refresh_after_change()`` is the one function
 other apps (or their signals) call after a change that moves the figures — it enqueues a
@@ -14,18 +17,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from plans import indicators, rules
-from plans.indicators import Context
+from plans.figures import context_for, figure, unit_values
 from plans.models import IndicatorSnapshot, Plan
 
-
-def context_for(plan: Plan, on, area=None, user=None) -> Context:
-    return Context(
-        area=area or plan.unit,
-        start=plan.period_start,
-        end=plan.period_end,
-        on=min(on, plan.period_end),
-        user=user,
-    )
+__all__ = ["context_for", "plan_refresh", "plan_refresh_soon", "refresh_after_change"]
 
 
 @transaction.atomic
@@ -33,35 +28,36 @@ def plan_refresh(plan: Plan, today=None) -> int:
     """Recompute every snapshot of ``plan``; returns the number of rows written."""
     today = today or timezone.localdate()
     days = rules.quarter_ends(plan.period_start, plan.period_end, today)
+    maps = [False, True] if plan.on_past_map else [False]
     now = timezone.now()
     rows = []
-    targets = list(plan.targets.prefetch_related("breakdown__unit"))
-    for target in targets:
+    for target in plan.targets.all():
         indicator = indicators.LIBRARY.get(target.indicator)
         if indicator is None:
             continue
         for day in days:
-            result = indicator.compute(context_for(plan, day))
-            rows.append(_row(plan, target, day, None, result, now))
-        if days:
-            for part in target.breakdown.all():
-                result = indicator.compute(context_for(plan, days[-1], area=part.unit))
-                rows.append(_row(plan, target, days[-1], part.unit, result, now))
+            fig = figure(plan, indicator, day)
+            rows.append(
+                _row(plan, target, day, None, fig.value, fig.numerator, fig.denominator, now)
+            )
+            for past_map in maps:
+                for unit_id, n, d, value in unit_values(fig, past_map):
+                    rows.append(_row(plan, target, day, unit_id, value, n, d, now))
     IndicatorSnapshot.objects.filter(plan=plan).delete()
-    IndicatorSnapshot.objects.bulk_create(rows)
+    IndicatorSnapshot.objects.bulk_create(rows, batch_size=2000)
     return len(rows)
 
 
-def _row(plan, target, day, unit, result, now) -> IndicatorSnapshot:
+def _row(plan, target, day, unit_id, value, numerator, denominator, now) -> IndicatorSnapshot:
     return IndicatorSnapshot(
         plan=plan,
         target=target,
         indicator=target.indicator,
         on=day,
-        unit=unit,
-        value=result.value,
-        numerator=result.numerator,
-        denominator=result.denominator,
+        unit_id=unit_id,
+        value=value,
+        numerator=numerator,
+        denominator=denominator,
         computed_at=now,
     )
 

@@ -11,8 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.forms import apply_validation_error
+from core.params import object_param
 from core.pdf import pdf_response, render_pdf
 from core.scoping import CHANGE
+from geo.models import AdministrativeUnit
 from plans import charts, reports, rules, selectors, services, snapshots
 from plans.forms import PlanForm, TargetForm, planning_provinces
 from plans.models import Plan, Target
@@ -157,24 +159,41 @@ def _target(request, pk, target_pk) -> tuple[Plan, Target]:
     return plan, get_object_or_404(Target.objects.filter(plan=plan), pk=target_pk)
 
 
+def _map(request, plan) -> bool | None:
+    """The map a unit's part is read on: ``?map=today`` or ``?map=then`` (None: the map the
+    unit belongs to)."""
+    value = request.GET.get("map")
+    if value == "today":
+        return False
+    if value == "then" and plan.on_past_map:
+        return True
+    return None
+
+
 def target_records(request, pk, target_pk):
-    """Drill-down: exactly the records behind a figure, within the user's scope."""
+    """Drill-down: exactly the records behind a figure (or one unit's part of it)."""
     plan, target = _target(request, pk, target_pk)
     day = _day(request, plan)
-    unit = None
-    if request.GET.get("unit"):
-        from geo.models import AdministrativeUnit
-
-        unit = get_object_or_404(AdministrativeUnit, pk=request.GET["unit"])
+    unit = object_param(AdministrativeUnit.objects.all(), request.GET.get("unit"))
+    outside = unit is None and request.GET.get("outside") == "1"
+    past_map = _map(request, plan)
     part = "population" if request.GET.get("part") == "population" else "records"
     try:
-        indicator, result, qs = selectors.drilldown(
-            plan, target, request.user, on=day, unit=unit, part=part
+        found = selectors.drilldown(
+            plan,
+            target,
+            request.user,
+            on=day,
+            unit=unit,
+            past_map=past_map,
+            outside=outside,
+            part=part,
         )
     except KeyError:
         raise Http404 from None
-    if qs is None:
+    if found is None:
         raise Http404
+    qs = found.records
     kind = qs.model._meta.label_lower
     qs = qs.select_related(*RELATED.get(kind, ())).order_by(*ORDER.get(kind, ("pk",)))
     if kind == "registry.product":
@@ -182,20 +201,26 @@ def target_records(request, pk, target_pk):
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    where = request.GET.copy()
+    for name in ("page", "part"):
+        where.pop(name, None)
     return render(
         request,
         "plans/target_records.html",
         {
             "plan": plan,
             "target": target,
-            "indicator": indicator,
-            "result": result,
+            "indicator": found.indicator,
+            "figure": found.figure,
+            "found": found,
             "part": part,
             "day": day,
             "unit": unit,
+            "outside": outside,
             "kind": kind,
             "page": page,
             "query": query.urlencode(),
+            "where": where.urlencode(),
         },
     )
 
@@ -221,7 +246,10 @@ def target_units(request, pk, target_pk):
     plan, target = _target(request, pk, target_pk)
     day = _day(request, plan)
     past_map = plan.on_past_map and request.GET.get("map") != "today"
-    rows = selectors.by_unit(plan, target, request.user, on=day, past_map=past_map)
+    try:
+        rows = selectors.by_unit(plan, target, request.user, on=day, past_map=past_map)
+    except KeyError:
+        raise Http404 from None
     return render(
         request,
         "plans/target_units.html",
@@ -231,7 +259,15 @@ def target_units(request, pk, target_pk):
             "rows": rows,
             "day": day,
             "past_map": past_map,
-            "covered": sum(1 for r in rows if r.numerator),
+            "covered": sum(1 for r in rows if r.numerator and r.unit is not None),
+            "units": sum(1 for r in rows if r.unit is not None),
+            "numerator": sum(r.numerator for r in rows),
+            "denominator": (
+                None
+                if any(r.denominator is None for r in rows)
+                else sum(r.denominator for r in rows)
+            ),
+            "map": "then" if past_map else "today",
         },
     )
 

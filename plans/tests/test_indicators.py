@@ -300,12 +300,16 @@ def test_snapshots_store_each_quarter_and_the_breakdown(
     product = make_product(minh_an)
     certify(product, datetime.date(2024, 5, 1))
     rows = snapshots.plan_refresh(plan, today=datetime.date(2025, 3, 1))
-    assert rows == 4 + 1
+    # four quarter ends, whole area; then, for the three with the product, its commune
+    # today and its district then (the commune officer's and the breakdown's figures)
+    assert rows == 4 + 3 * 2
     values = list(
         target.snapshots.filter(unit=None).order_by("on").values_list("numerator", flat=True)
     )
     assert values == [0, 1, 1, 1]
-    assert target.snapshots.get(unit=hoi_an).numerator == 1
+    last = datetime.date(2024, 12, 31)
+    assert target.snapshots.get(unit=hoi_an, on=last).numerator == 1
+    assert target.snapshots.get(unit=minh_an.main_successor(), on=last).numerator == 1
     from accounts import services as accounts
 
     admin = accounts.user_create(
