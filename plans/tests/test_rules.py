@@ -155,3 +155,11 @@ def test_a_straight_cumulative_trend_is_projected_exactly(xs, slope):
 @given(achieved=amounts, projected=st.none() | amounts)
 def test_the_light_is_always_one_with_words(achieved, projected):
     assert rules.light(achieved, projected) in set(Light) - {Light.NO_DATA}
+
+
+@pytest.mark.parametrize(
+    ("achieved", "flagged"),
+    [(None, False), (D(0), False), (D(300), False), (D("300.1"), True), (D(1900), True)],
+)
+def test_an_achievement_above_three_times_the_target_is_to_be_checked(achieved, flagged):
+    assert rules.to_check(achieved) is flagged
