@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import Q
 
@@ -119,23 +120,32 @@ def _evaluate(row: TargetRow, plan: Plan) -> None:
     row.light = rules.light(row.achieved, row.projected_achieved)
 
 
+class Snap(NamedTuple):
+    target_id: int
+    unit_id: int | None
+    on: datetime.date
+    value: Decimal | None
+    numerator: int
+    denominator: int | None
+    computed_at: datetime.datetime
+
+
 def dashboard(plan: Plan, user) -> Dashboard:
     """Rows of the plan's targets, read from the snapshots: the whole area's figures, or a
     commune officer's commune's share of them. A fixed number of queries whatever the plan,
     the commune or the records; nothing is written."""
     area = local_area(user, plan)
-    targets = list(plan.targets.prefetch_related("breakdown__unit"))
     snaps = IndicatorSnapshot.objects.filter(plan=plan)
     if area is None:
+        targets = list(plan.targets.prefetch_related("breakdown__unit"))
         parts = TargetBreakdown.objects.filter(target__plan=plan).values("unit_id")
         snaps = snaps.filter(Q(unit=None) | Q(unit_id__in=parts))
     else:
+        targets = list(plan.targets.all())
         snaps = snaps.filter(Q(unit=None) | Q(unit=area))
-    snaps = list(
-        snaps.only("target_id", "unit_id", "on", "value", "numerator", "denominator", "computed_at")
-    )
-    whole: dict[int, list[IndicatorSnapshot]] = {}
-    by_unit: dict[tuple[int, int, datetime.date], IndicatorSnapshot] = {}
+    snaps = [Snap(*s) for s in snaps.order_by("on").values_list(*Snap._fields)]
+    whole: dict[int, list[Snap]] = {}
+    by_unit: dict[tuple[int, int, datetime.date], Snap] = {}
     for s in snaps:
         if s.unit_id is None:
             whole.setdefault(s.target_id, []).append(s)
@@ -144,7 +154,7 @@ def dashboard(plan: Plan, user) -> Dashboard:
     rows = []
     for t in targets:
         row = TargetRow(t, indicators.LIBRARY.get(t.indicator))
-        days = sorted(whole.get(t.pk, []), key=lambda s: s.on)
+        days = whole.get(t.pk, [])
         factor = row.indicator.factor if row.indicator else 1
         for s in days:
             if area is None:
@@ -152,20 +162,21 @@ def dashboard(plan: Plan, user) -> Dashboard:
             else:
                 row.points.append(_local_point(s, by_unit.get((t.pk, area.pk, s.on)), factor))
         if area is None and days:
-            last = days[-1].on
+            last = days[-1]
             for part in t.breakdown.all():
-                snap = by_unit.get((t.pk, part.unit_id, last))
-                value = snap.value if snap else rules.ratio(0, None, factor)
-                if snap is None and days[-1].denominator is not None:
-                    value = None  # a share of nothing in this unit
-                row.breakdown.append(BreakdownRow(part, last, value))
+                snap = by_unit.get((t.pk, part.unit_id, last.on))
+                if snap is not None:
+                    value = snap.value
+                else:  # nothing of the figure in this unit: zero, or no share of nothing
+                    value = rules.ratio(0, None if last.denominator is None else 0, factor)
+                row.breakdown.append(BreakdownRow(part, last.on, value))
         _evaluate(row, plan)
         rows.append(row)
     computed_at = min((s.computed_at for s in snaps), default=None)
     return Dashboard(plan, rows, computed_at, area or plan.unit, local=area is not None)
 
 
-def _local_point(whole: IndicatorSnapshot, snap: IndicatorSnapshot | None, factor: int) -> Point:
+def _local_point(whole: Snap, snap: Snap | None, factor: int) -> Point:
     """The commune's share on a day; no row means no record of the commune in the figure."""
     if snap is not None:
         return Point(whole.on, snap.value, snap.numerator, snap.denominator)

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from plans import indicators, rules
-from plans.figures import context_for, figure, unit_values
+from plans.figures import MapCache, context_for, figure, unit_values
 from plans.models import IndicatorSnapshot, Plan
 
 __all__ = ["context_for", "plan_refresh", "plan_refresh_soon", "refresh_after_change"]
@@ -28,19 +28,20 @@ def plan_refresh(plan: Plan, today=None) -> int:
     """Recompute every snapshot of ``plan``; returns the number of rows written."""
     today = today or timezone.localdate()
     days = rules.quarter_ends(plan.period_start, plan.period_end, today)
-    maps = [False, True] if plan.on_past_map else [False]
+    past_maps = [False, True] if plan.on_past_map else [False]
     now = timezone.now()
     rows = []
+    maps = MapCache(plan)
     for target in plan.targets.all():
         indicator = indicators.LIBRARY.get(target.indicator)
         if indicator is None:
             continue
         for day in days:
-            fig = figure(plan, indicator, day)
+            fig = figure(plan, indicator, day, maps=maps)
             rows.append(
                 _row(plan, target, day, None, fig.value, fig.numerator, fig.denominator, now)
             )
-            for past_map in maps:
+            for past_map in past_maps:
                 for unit_id, n, d, value in unit_values(fig, past_map):
                     rows.append(_row(plan, target, day, unit_id, value, n, d, now))
     IndicatorSnapshot.objects.filter(plan=plan).delete()
