@@ -17,7 +17,7 @@ from core.scoping import CHANGE
 from geo.models import AdministrativeUnit
 from plans import charts, reports, rules, selectors, services, snapshots
 from plans.forms import PlanForm, TargetForm, planning_provinces
-from plans.models import Plan, Target
+from plans.models import Plan, Target, territory_error
 
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -100,6 +100,7 @@ def plan_detail(request, pk):
             "board": board,
             "can_change": can_change,
             "form": form,
+            "territory_error": territory_error(plan.unit, plan.period_start, plan.period_end),
             "quarters": [1, 2, 3, 4],
             "quarter": rules.quarter_of(min(timezone.localdate(), plan.period_end)),
         },

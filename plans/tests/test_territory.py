@@ -118,3 +118,17 @@ def test_an_impossible_year_is_a_message_not_a_500(client, personas, year):
     assert response.status_code == 200
     assert "year" in response.context["form"].errors
     assert not Plan.objects.exists()
+
+
+def test_a_plan_recorded_before_the_rule_on_the_wrong_unit_says_so_on_its_page(
+    client, personas, quang_nam, make_plan
+):
+    plan = make_plan(personas.units.danang, quang_nam, year=2021, number="76/KH-UBND")
+    Plan.objects.filter(pk=plan.pk).update(unit=personas.units.danang)  # as recorded before
+    client.force_login(personas.provincial)
+    html = client.get(reverse("plans:plan_detail", args=[plan.pk])).content.decode()
+    assert 'data-testid="territory-error"' in html
+    assert "Tỉnh Quảng Nam (đến 30/06/2025)" in html
+    Plan.objects.filter(pk=plan.pk).update(unit=quang_nam)
+    html = client.get(reverse("plans:plan_detail", args=[plan.pk])).content.decode()
+    assert 'data-testid="territory-error"' not in html
