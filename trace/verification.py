@@ -24,8 +24,9 @@ import datetime as dt
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 
-from django.db import connection, transaction
-from django.db.models import Q
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db.models import Q, signals
+from django.db.models.base import ModelState
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -240,21 +241,22 @@ def _sql(name: str) -> str:
 
 
 @contextmanager
-def _cursor():
+def _cursor(db):
     """On PostgreSQL a cursor with server-side binding, so that psycopg prepares the
     statement once per connection (``prepare_threshold`` in settings) instead of having
-    it parsed and planned on every visit; elsewhere Django's own cursor."""
-    if connection.vendor != "postgresql":
-        with connection.cursor() as cursor:
+    it parsed and planned on every visit; elsewhere Django's own cursor. ``db`` is the
+    connection (``django.db.connection`` read once per visit: each read of that proxy
+    costs a look-up in asgiref's local storage)."""
+    if db.vendor != "postgresql":
+        with db.cursor() as cursor:
             yield cursor
         return
     import psycopg
 
-    connection.close_if_health_check_failed()  # as Django's own cursors do
-    connection.ensure_connection()
-    raw = psycopg.Cursor(connection.connection)
-    logged = connection.queries_logged
-    wrapped = connection.make_debug_cursor(raw) if logged else connection.make_cursor(raw)
+    db.close_if_health_check_failed()  # as Django's own cursors do
+    db.ensure_connection()
+    raw = psycopg.Cursor(db.connection)
+    wrapped = db.make_debug_cursor(raw) if db.queries_logged else db.make_cursor(raw)
     with wrapped:
         yield wrapped
 
@@ -286,22 +288,60 @@ _DATE_FIELDS = {
 _DATETIME_FIELDS = {"withdrawn_at", "first_scanned_at"}
 
 
-def _instances(row) -> list:
+def _instance(model, names: tuple, values, alias: str):
+    """A ``model`` instance from the values of ``names``, as ``Model.from_db`` makes it
+    (the other fields deferred) without the cost of ``Model.__init__``: the hot path
+    builds seven per visit. With a receiver of ``pre_init``/``post_init`` for ``model``,
+    ``from_db`` itself, so that the receiver runs."""
+    if (signals.pre_init.receivers or signals.post_init.receivers) and (
+        signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model)
+    ):
+        return model.from_db(alias, names, list(values))
+    instance = model.__new__(model)
+    state = instance._state = ModelState()
+    state.adding, state.db = False, alias
+    instance.__dict__.update(zip(names, values, strict=True))
+    return instance
+
+
+def _instances(row, db) -> list:
     """The row cut into model instances (None for a missing certificate or decision)."""
     out, start = [], 0
+    convert = db.vendor != "postgresql"  # SQLite returns dates as text
+    alias = db.alias
     for model, names in _READ:
-        values = list(row[start : start + len(names)])
-        start += len(names)
-        if values[0] is None:
+        end = start + len(names)
+        if row[start] is None:
             out.append(None)
+            start = end
             continue
-        for index, name in enumerate(names):
-            if name in _DATE_FIELDS:
-                values[index] = _as_date(values[index])
-            elif name in _DATETIME_FIELDS:
-                values[index] = _as_datetime(values[index])
-        out.append(model.from_db(connection.alias, names, values))
+        values = row[start:end]
+        start = end
+        if convert:
+            values = [
+                _as_date(value)
+                if name in _DATE_FIELDS
+                else _as_datetime(value)
+                if name in _DATETIME_FIELDS
+                else value
+                for name, value in zip(names, values, strict=True)
+            ]
+        out.append(_instance(model, names, values, alias))
     return out
+
+
+# the relations the page follows, cached on the instances as ``select_related`` would
+_RELATED = {
+    name: model._meta.get_field(field)
+    for name, model, field in (
+        ("unit", Producer, "current_unit"),
+        ("producer", Product, "producer"),
+        ("product", StampBatch, "product"),
+        ("batch", Stamp, "batch"),
+        ("certified", Certificate, "product"),
+        ("revocation", Certificate, "revocation_decision"),
+    )
+}
 
 
 @dataclass(frozen=True)
@@ -311,7 +351,7 @@ class _Found:
     event: tuple | None = None  # (event id, verdict) when the statement logged the visit
 
 
-def _find(serial: str, gtin: str, lot: str, today, now, *, count: bool, visit) -> _Found:
+def _find(db, serial: str, gtin: str, lot: str, today, now, *, count: bool, visit) -> _Found:
     """On PostgreSQL the one statement: the look-up, and when the row decides the verdict
     the count and the scan event. Elsewhere the look-up alone."""
     params = {
@@ -326,8 +366,8 @@ def _find(serial: str, gtin: str, lot: str, today, now, *, count: bool, visit) -
         "issued": BatchStatus.ISSUED.value,
         "withdrawn": BatchStatus.WITHDRAWN.value,
     }
-    with _cursor() as cursor:
-        if connection.vendor != "postgresql":
+    with _cursor(db) as cursor:
+        if db.vendor != "postgresql":
             cursor.execute(_sql("lookup"), params)
             return _Found(row=cursor.fetchone())
         params.update(
@@ -349,9 +389,9 @@ def _find(serial: str, gtin: str, lot: str, today, now, *, count: bool, visit) -
     )
 
 
-def _count(stamp_id: int, now: dt.datetime) -> tuple[int, dt.datetime | None]:
+def _count(db, stamp_id: int, now: dt.datetime) -> tuple[int, dt.datetime | None]:
     """Count a visit of the stamp: (its number, the first visit)."""
-    with _cursor() as cursor:
+    with _cursor(db) as cursor:
         cursor.execute(_sql("count"), {"id": stamp_id, "now": now})
         number, first = cursor.fetchone()
     return number, _as_datetime(first)
@@ -418,17 +458,18 @@ def _walk_up(serial: str, gtin: str, lot: str, today: dt.date) -> Verification:
 
 
 def _verification(
-    row, serial: str, today: dt.date, counted, rerating_pending: bool | None = None
+    db, row, serial: str, today: dt.date, counted, rerating_pending: bool | None = None
 ) -> Verification:
     """What the row of a stamp tells, its visit counted (``counted``) or not."""
-    stamp, batch, product, producer, unit, certificate, revocation = _instances(row)
-    producer.current_unit = unit
-    product.producer = producer
-    batch.product = product
-    stamp.batch = batch
+    stamp, batch, product, producer, unit, certificate, revocation = _instances(row, db)
+    _RELATED["unit"].set_cached_value(producer, unit)
+    _RELATED["producer"].set_cached_value(product, producer)
+    _RELATED["product"].set_cached_value(batch, product)
+    stamp.batch_id = batch.pk  # not read by the statement: known from the batch (first:
+    _RELATED["batch"].set_cached_value(stamp, batch)  # setting the id clears the cache)
     if certificate is not None:
-        certificate.product = product
-        certificate.revocation_decision = revocation
+        _RELATED["certified"].set_cached_value(certificate, product)
+        _RELATED["revocation"].set_cached_value(certificate, revocation)
     common = {
         "serial": serial,
         "gtin": product.gtin,
@@ -505,29 +546,30 @@ def verify(
     gtin13 = rules.normalise_gtin(gtin)
     lot = lot or ""  # the URL path is already decoded
     now = timezone.now()
+    db = connections[DEFAULT_DB_ALIAS]  # the connection, read once per visit
     found = _Found()
     # a code that cannot be a stamp's is not looked up (nor are its bytes sent anywhere)
     if rules.serial_is_wellformed(serial) and (not lot or rules.lot_is_valid(lot)):
-        found = _find(serial, gtin13, lot, today, now, count=count, visit=visit)
+        found = _find(db, serial, gtin13, lot, today, now, count=count, visit=visit)
     row = found.row
     if row is not None and (
         (gtin13 and gtin13 != row[_AT["p_gtin"]]) or (lot and lot != row[_AT["b_lot"]])
     ):
         row = None
     if found.event is not None:  # counted and logged by the statement itself
-        result = _verification(row, serial, today, found.counted, rerating_pending=False)
+        result = _verification(db, row, serial, today, found.counted, rerating_pending=False)
         _check(found.event, result)
         return result
     if visit is None:  # a read: nothing written
         if row is None:
             return _walk_up(serial, gtin13, lot, today)
-        return _verification(row, serial, today, None)
+        return _verification(db, row, serial, today, None)
     counts = count and row is not None and row[_WIDTH]
     with transaction.atomic() if counts else nullcontext():
-        counted = _count(row[0], now) if counts else None
+        counted = _count(db, row[0], now) if counts else None
         if row is None:
             result = _walk_up(serial, gtin13, lot, today)
         else:
-            result = _verification(row, serial, today, counted)
+            result = _verification(db, row, serial, today, counted)
         scanlog.event(result, visit, counted=counted is not None, now=now).save()
     return result

@@ -241,3 +241,36 @@ def test_a_visit_not_counted_reads_as_the_next_visit_would(trace):
     assert uncounted.verdict == Verdict.GENUINE_REPEAT and uncounted.scan_number == 2
     stamp.refresh_from_db()
     assert stamp.scan_count == 1
+
+
+def test_the_instances_are_those_django_would_make(trace):
+    """The hot path builds its model instances without ``Model.__init__``: the same
+    fields loaded, the others deferred, nothing saved; with a ``post_init`` receiver it
+    goes through ``from_db`` and the receiver runs."""
+    from django.db.models.signals import post_init
+
+    from recognition.models import Certificate as CertificateModel
+    from trace import verification
+
+    stamp = first_stamp(trace.issued())
+    result = verify(serial=stamp.serial, count=False)
+    stamp.refresh_from_db()
+    assert result.stamp.pk == stamp.pk and result.stamp.serial == stamp.serial
+    deferred = {"withdrawn_reason", "last_scanned_at", "scans_unlogged"}
+    assert result.stamp.get_deferred_fields() == deferred
+    assert result.stamp.batch_id == result.batch.pk and result.stamp.batch is result.batch
+    assert not result.stamp._state.adding and result.stamp._state.db == "default"
+    assert result.certificate.product is result.product  # cached, not queried
+    seen = []
+
+    def receiver(sender, instance, **kwargs):
+        seen.append(instance)
+
+    post_init.connect(receiver, sender=CertificateModel)
+    try:
+        again = verify(serial=stamp.serial, count=False)
+    finally:
+        post_init.disconnect(receiver, sender=CertificateModel)
+    assert seen == [again.certificate]
+    assert again.certificate.get_deferred_fields() == result.certificate.get_deferred_fields()
+    assert verification._instance(CertificateModel, ("id",), (1,), "default").pk == 1
