@@ -5,7 +5,7 @@ UV := var/tools/bin/uv
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test install system-deps assets migrate data serve lint check messages bench api-fuzz clean
+.PHONY: demo test install system-deps assets migrate data serve lint check messages bench faults-scans api-fuzz clean
 
 ## demo: install everything, build the demo database (SQLite under var/), serve it with its worker
 demo: install migrate data
@@ -72,6 +72,12 @@ bench: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/ocop} $(PY) bench/issue_stamps.py
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/ocop} $(PY) bench/verify_wrk.py
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/ocop} $(PY) bench/plans_dashboard.py
+
+## faults-scans: the verification under load while a worker is killed and PostgreSQL restarts,
+## stops and crashes (its own cluster, created on the first run: needs root and Debian's
+## pg_createcluster); prints sent/answered/counted/logged/lost per fault (bench/README.md)
+faults-scans: install
+	$(PY) bench/faults_scans.py $(FAULTS_ARGS)
 
 ## api-fuzz: schemathesis against the API's schema with many more cases than the suite's
 api-fuzz: install

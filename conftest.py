@@ -56,9 +56,9 @@ def _tasks_run_immediately(settings):
 
 
 @pytest.fixture(autouse=True)
-def _scans_written_at_once(settings):
-    """The scan log writes each verification at once (in production it buffers)."""
-    settings.OCOP_SCANLOG_SYNC = True
+def _operator_counters_out_of_var(settings, tmp_path_factory):
+    """The scan log's counters (trace.scanlog) are kept in a temporary folder, not var/."""
+    settings.OCOP_METRICS_DIR = tmp_path_factory.getbasetemp() / "metrics"
 
 
 @pytest.fixture(autouse=True)

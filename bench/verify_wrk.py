@@ -10,11 +10,23 @@ rounds, against
   that reads the database on every request, on the machine measured, and
 - the GS1 Digital Link addresses of many different stamps, picked at random by a Lua
   script (each request verifies a stamp: one prepared statement reads the stamp and its
-  certificate and counts the visit; the page is filled in from its skeleton; a buffered
-  scan-log entry).
+  certificate, counts the visit and logs its scan event, committed before the page
+  answers; the page is filled in from its skeleton).
 
 Prints requests/s of both, the ratio (goal ≥ 0.8) and the p99 latency of verification
-(goal < 50 ms).
+(goal < 50 ms), and checks that the visits counted on the stamps equal the scan events
+that counted (ADR 0024).
+
+``--compare-with TREE[,TREE…]`` also starts gunicorn from other checkouts of the code (for
+instance the main branch: ``git archive main | tar -x -C /tmp/base``) on the same database
+and adds their verification to every round: versions measured in the same minutes, on
+the same data, with the same load from the rest of the machine. The other trees must work
+with this tree's database (migrations only add columns with database defaults).
+
+Each run also prints the CPU time spent per request by the server under test — and by
+PostgreSQL with ``--private-database 1``, when the server named by ``DATABASE_URL`` serves
+this benchmark alone (``make faults-scans`` leaves one on port 5491) — a figure that other
+work on a shared machine inflates much less than requests per second.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ocop .venv/bin/python bench/verify_wrk.py
 """
@@ -173,16 +185,92 @@ def _wrk(url: str, *, seconds: int, connections: int, threads: int, script: str 
         command[1:1] = ["-s", script]
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # noqa: S603
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
     p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)\b", out)
     p99_ms = float(p99.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[p99.group(2)]
     errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     socket_errors = re.search(r"Socket errors: (.*)", out)
     return {
         "rps": rps,
+        "requests": requests,
         "p99": p99_ms,
         "non2xx": int(errors.group(1)) if errors else 0,
         "socket_errors": socket_errors.group(1) if socket_errors else "",
     }
+
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu(pid: int, *, children: bool = True) -> float:
+    """CPU seconds of a process, of its children that ended, and (``children``) of its
+    living children: all a gunicorn master's workers, or a postmaster's backends."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except FileNotFoundError:
+        return 0.0
+    total = sum(int(x) for x in fields[11:15]) / TICK  # utime stime cutime cstime
+    if children:
+        kids = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True)  # noqa: S607
+        total += sum(_cpu(int(kid), children=False) for kid in kids.stdout.split())
+    return total
+
+
+def _postmaster() -> int:
+    """The pid of the PostgreSQL server the benchmark uses (read from its data folder)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW data_directory")
+        folder = Path(cursor.fetchone()[0])
+    connection.close()
+    return int((folder / "postmaster.pid").read_text().split()[0])
+
+
+def _measured(run, pids: list[int]) -> dict:
+    """``run()`` (a wrk run) with the CPU seconds the server and PostgreSQL spent per
+    request, a second of quiet included (a buffered scan log's last flush)."""
+    before = [_cpu(pid) for pid in pids]
+    result = run()
+    time.sleep(1.5)
+    spent = [_cpu(pid) - start for pid, start in zip(pids, before, strict=True)]
+    requests = max(result["requests"], 1)
+    result["cpu_ms"] = 1000 * sum(spent) / requests
+    result["cpu_db_ms"] = 1000 * sum(spent[1:]) / requests  # PostgreSQL's part
+    return result
+
+
+def _start(root: Path, port: int, database_url: str, workers: int) -> subprocess.Popen:
+    """gunicorn serving the tree at ``root`` with ``bench/settings.py`` on loopback."""
+    env = dict(
+        os.environ,
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        DATABASE_URL=database_url,
+        DEBUG="0",
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        PYTHONPATH=str(root),
+        OCOP_VAR_DIR=tempfile.mkdtemp(prefix="ocop-bench-var-"),
+    )
+    return subprocess.Popen(  # noqa: S603
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "ocop.wsgi:application",
+            f"--bind=127.0.0.1:{port}",
+            f"--workers={workers}",
+            "--worker-class=sync",
+            "--preload",
+            "--backlog=2048",
+            "--log-level=warning",
+        ],
+        cwd=root,
+        env=env,
+        start_new_session=True,
+    )
+
+
+def _stop(server: subprocess.Popen) -> None:
+    os.killpg(server.pid, signal.SIGTERM)  # graceful (an older tree flushes its scan log)
+    server.wait(timeout=30)
 
 
 def run(args, database_url: str) -> None:
@@ -195,67 +283,69 @@ def run(args, database_url: str) -> None:
     print(f"seeded in {time.perf_counter() - started:.1f}s")
     connections.close_all()
 
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = dict(
-        os.environ,
-        DJANGO_SETTINGS_MODULE="bench.settings",
-        DATABASE_URL=database_url,
-        DEBUG="0",
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-        PYTHONPATH=str(ROOT),
-    )
-    server = subprocess.Popen(  # noqa: S603
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "ocop.wsgi:application",
-            f"--bind=127.0.0.1:{port}",
-            f"--workers={args.workers}",
-            "--worker-class=sync",
-            "--preload",
-            "--backlog=2048",
-            "--log-level=warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
+    postmaster = _postmaster() if args.private_database else None
+    trees = [ROOT] + [Path(t).resolve() for t in args.compare_with.split(",") if t]
+    ports = [_free_port() for _tree in trees]
+    urls = [f"http://127.0.0.1:{port}" for port in ports]
+    base = urls[0]
+    servers = [
+        _start(tree, port, database_url, args.workers)
+        for tree, port in zip(trees, ports, strict=True)
+    ]
     tmp = Path(tempfile.mkdtemp(prefix="ocop-bench-"))
     try:
-        _wait_up(f"{base}/bench/trivial")
+        for url in urls:
+            _wait_up(f"{url}/bench/trivial")
         (tmp / "paths.txt").write_text("\n".join(paths) + "\n")
         script = tmp / "verify.lua"
         script.write_text(LUA % {"paths": tmp / "paths.txt", "seed": SEED})
-        with urllib.request.urlopen(f"{base}{paths[0]}", timeout=60) as response:  # noqa: S310
-            assert response.status == 200, response.status
+        for url in urls:
+            with urllib.request.urlopen(f"{url}{paths[0]}", timeout=60) as response:  # noqa: S310
+                assert response.status == 200, response.status
         # warm both paths up in every worker (imports, catalogues, templates, connections)
         common = {"connections": args.connections, "threads": args.threads}
         for _attempt in range(5):
             warm = _wrk(f"{base}/bench/trivial", seconds=5, script=None, **common)
-            warm_verify = _wrk(base, seconds=5, script=str(script), **common)
-            if warm["rps"] and warm_verify["rps"] and not warm["socket_errors"]:
+            warm_verify = [_wrk(url, seconds=5, script=str(script), **common) for url in urls]
+            if warm["rps"] and all(w["rps"] for w in warm_verify) and not warm["socket_errors"]:
                 break
-        trivial, one_query, verify = [], [], []
+        # CPU per request of the server under test (and of PostgreSQL when it serves
+        # this benchmark alone): a figure that other work on the machine hardly moves
+        database = [postmaster] if args.private_database else []
+        seconds = args.seconds
+
+        def load(url, script=None, server=servers[0]):
+            pids = [server.pid, *database]
+            return _measured(lambda: _wrk(url, seconds=seconds, script=script, **common), pids)
+
+        trivial, one_query = [], []
+        verify: list[list[dict]] = [[] for _tree in trees]
         for round_ in range(1, args.rounds + 1):
-            t = _wrk(f"{base}/bench/trivial", seconds=args.seconds, script=None, **common)
-            q = _wrk(f"{base}/bench/one-query", seconds=args.seconds, script=None, **common)
-            v = _wrk(base, seconds=args.seconds, script=str(script), **common)
+            t = load(f"{base}/bench/trivial")
+            q = load(f"{base}/bench/one-query")
             trivial.append(t)
             one_query.append(q)
-            verify.append(v)
-            print(
-                f"round {round_}: trivial {t['rps']:.0f} req/s p99 {t['p99']:.1f} ms | "
-                f"one query {q['rps']:.0f} req/s p99 {q['p99']:.1f} ms | "
-                f"verify {v['rps']:.0f} req/s p99 {v['p99']:.1f} ms "
-                f"(non-2xx {v['non2xx']}; socket errors: {v['socket_errors'] or 'none'})"
+            line = (
+                f"round {round_}: trivial {t['rps']:.0f} req/s {t['cpu_ms']:.2f} ms CPU | "
+                f"one query {q['rps']:.0f} req/s {q['cpu_ms']:.2f} ms CPU"
             )
+            for index, (url, server) in enumerate(zip(urls, servers, strict=True)):
+                v = load(url, str(script), server)
+                verify[index].append(v)
+                line += (
+                    f" | {'verify' if index == 0 else f'tree {index}'} {v['rps']:.0f} req/s "
+                    f"p99 {v['p99']:.1f} ms {v['cpu_ms']:.2f} ms CPU "
+                    f"({v['cpu_db_ms']:.2f} in PostgreSQL; non-2xx {v['non2xx']}; "
+                    f"socket errors: {v['socket_errors'] or 'none'})"
+                )
+            print(line, flush=True)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)  # graceful: workers flush their scan logs
-        server.wait(timeout=30)
+        for server in servers:
+            _stop(server)
     trivial_rps = statistics.median(r["rps"] for r in trivial)
     one_query_rps = statistics.median(r["rps"] for r in one_query)
-    verify_rps = statistics.median(r["rps"] for r in verify)
-    verify_p99 = statistics.median(r["p99"] for r in verify)
+    verify_rps = statistics.median(r["rps"] for r in verify[0])
+    verify_p99 = statistics.median(r["p99"] for r in verify[0])
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"workers {args.workers}, {args.connections} connections, {args.seconds}s per run")
     print(f"RESULT trivial view: {trivial_rps:.0f} req/s")
@@ -267,8 +357,32 @@ def run(args, database_url: str) -> None:
     print(f"RESULT verification: {verify_rps:.0f} req/s, p99 {verify_p99:.1f} ms (goal < 50 ms)")
     ratio = verify_rps / trivial_rps if trivial_rps else 0.0
     print(f"RESULT ratio verification / trivial: {ratio:.2f} (goal ≥ 0.8)")
+    print(f"RESULT ratio verification / one query: {verify_rps / one_query_rps:.2f}")
+    one_cpu = statistics.median(r["cpu_ms"] for r in one_query)
+    what = "gunicorn" + (" and PostgreSQL" if args.private_database else "")
+    print(
+        f"RESULT CPU per request ({what}): trivial "
+        f"{statistics.median(r['cpu_ms'] for r in trivial):.2f} ms, one query {one_cpu:.2f} ms"
+    )
+    for index, (tree, runs) in enumerate(zip(trees, verify, strict=True)):
+        rps = statistics.median(r["rps"] for r in runs)
+        cpu = statistics.median(r["cpu_ms"] for r in runs)
+        per_round = ", ".join(
+            f"{r['rps'] / first['rps']:.2f}" for r, first in zip(runs, verify[0], strict=True)
+        )
+        print(
+            f"RESULT {'this tree' if index == 0 else f'tree {index} ({tree})'}: verification "
+            f"{rps:.0f} req/s, ratio to one query {rps / one_query_rps:.2f}; CPU "
+            f"{cpu:.2f} ms per request, one query / verification {one_cpu / cpu:.2f}"
+            + (f"; req/s against this tree per round: {per_round}" if index else "")
+        )
     counted = sum(Stamp.objects.filter(scan_count__gt=0).values_list("scan_count", flat=True))
-    print(f"check: {counted:,} visits counted on stamps, {ScanEvent.objects.count():,} scan events")
+    logged = ScanEvent.objects.filter(counted=True).count()
+    print(
+        f"check: {counted:,} visits counted on stamps, {ScanEvent.objects.count():,} scan "
+        f"events, {logged:,} of them counted"
+        + ("" if len(trees) > 1 else f" — {'equal' if counted == logged else 'DIFFERENT'}")
+    )
 
 
 def main() -> None:
@@ -282,6 +396,8 @@ def main() -> None:
         threads=(int, 2, "wrk threads"),
         seconds=(int, 15, "length of each wrk run"),
         rounds=(int, 2, "interleaved rounds"),
+        compare_with=(str, "", "another checkout of the code to measure in the same rounds"),
+        private_database=(int, 0, "1: PostgreSQL serves this benchmark alone, count its CPU"),
     )
     if args.database == "ocop_bench":
         args.database = "ocop_bench_verify"

@@ -8,23 +8,28 @@ counts the visit (``trace.verification``); the product's photo and sales points,
 are not part of the verdict, are kept a minute by each process; the page is rendered once
 per product, lot, certificate, verdict, day and language and filled in per visit
 (``public.skeleton``), the key holding every value the statement read, so any change shows
-at once; the scan log is written in bulk by ``trace.scanlog``, not by the request.
+at once. The same statement logs the visit (``trace.scanlog``): a verdict is only shown
+once its count and scan event are committed; when the database cannot record it the
+visitor gets a 503 page saying to try again, never a 500.
 """
 
 from __future__ import annotations
 
+import functools
+import html
 import itertools
+import logging
 import time
 from types import SimpleNamespace
 from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.db import DatabaseError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import date as date_filter
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.html import escape
 from django.utils.timezone import template_localtime
 from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
@@ -44,6 +49,10 @@ from trace import rules as trace_rules
 from trace import scanlog, selectors, services
 from trace.choices import Verdict
 
+logger = logging.getLogger(__name__)
+
+# A look-up the database could not answer: try again after (seconds).
+RETRY_AFTER = 30
 # Report-a-fake: attempts per client network (IPv4 /24, IPv6 /48) and window (seconds).
 REPORT_LIMIT = 5
 REPORT_WINDOW = 60 * 60
@@ -123,14 +132,16 @@ def repeat_title(earlier: int) -> str:
 
 
 def _visit_values(request, result, serial: str, form_serial: str) -> dict[str, str]:
-    """What differs between two visits of pages with the same skeleton (not escaped)."""
+    """What differs between two visits of pages with the same skeleton (not escaped).
+    The times are written as the template's ``date:"H:i, d/m/Y"`` writes them, with
+    ``strftime`` (a tenth of the cost, per visit)."""
     stamp = result.stamp
     first, withdrawn = result.first_scanned_at, stamp.withdrawn_at if stamp else None
     return {
         "code": serial,
         "repeat_title": repeat_title(max(result.scan_number - 1, 0)),
-        "first_at": date_filter(template_localtime(first), "H:i, d/m/Y") if first else "",
-        "withdrawn_on": date_filter(template_localtime(withdrawn), "d/m/Y") if withdrawn else "",
+        "first_at": template_localtime(first).strftime("%H:%M, %d/%m/%Y") if first else "",
+        "withdrawn_on": template_localtime(withdrawn).strftime("%d/%m/%Y") if withdrawn else "",
         "stamp_serial": stamp.serial if stamp else "",
         "report_serial": form_serial,
         "token": new_token(form_serial, gtin=result.gtin, lot=result.lot),
@@ -141,8 +152,8 @@ def _visit_values(request, result, serial: str, form_serial: str) -> dict[str, s
 def _escaped(values: dict[str, str]) -> dict[str, str]:
     """The visit's values as the template would write them: escaped, and the serial of
     the report address quoted like ``{% url %}`` quotes it."""
-    out = {name: escape(value) for name, value in values.items()}
-    out["report_serial"] = escape(quote(values["report_serial"], safe=URL_SAFE))
+    out = {name: html.escape(value) for name, value in values.items()}  # as escape() does
+    out["report_serial"] = html.escape(quote(values["report_serial"], safe=URL_SAFE))
     return out
 
 
@@ -176,13 +187,49 @@ def _page_context(result, today, extras, values):
     return context_of
 
 
+def unavailable(request) -> HttpResponse:
+    """The page of a look-up the database could not answer or record: 503, try again in
+    a minute. Rendered without the request's context processors, which may read the
+    database (the session of a signed-in official)."""
+    html = render_to_string(
+        "public/verify/unavailable.html",
+        {"request": request, "public_domain": settings.OCOP_PUBLIC_DOMAIN},
+    )
+    response = HttpResponse(html, status=503)
+    response["Retry-After"] = str(RETRY_AFTER)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def answers_503_without_database(view):
+    """A database error in ``view`` answers the 503 page (and is counted and alerted):
+    nothing was recorded, the visitor can try again."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except DatabaseError as exc:
+            scanlog.alert("verify_failed", f"{request.method} {request.path!r} failed", exc=exc)
+            return unavailable(request)
+
+    return wrapped
+
+
 def _verify(request, *, serial: str, gtin: str | None = None, lot: str | None = None):
     today = timezone.localdate()
-    person = not trace_rules.is_robot(request.headers.get("User-Agent", ""))
-    result = selectors.verify(serial=serial, gtin=gtin, lot=lot, today=today, count=person)
-    scanlog.log_request(request, result, serial_raw=serial)
-    form_serial = trace_rules.normalise_serial(serial)[:64]
-    extras = _extras(result.product, today) if result.product else NO_EXTRAS
+    visit = scanlog.visit_of(request, serial)
+    result = selectors.verify(
+        serial=serial, gtin=gtin, lot=lot, today=today, count=visit.person, visit=visit
+    )
+    # recorded: from here on the visitor gets the verdict, with or without the extras
+    form_serial = result.serial[:64]  # the code as verify() normalised it
+    extras = NO_EXTRAS
+    if result.product:
+        try:
+            extras = _extras(result.product, today)
+        except DatabaseError:
+            logger.warning("photo and sales points of product %s not read", result.product.pk)
     values = _visit_values(request, result, serial, form_serial)
     key = None  # a code that names no stamp: rendered for this visit only
     if result.display_key is not None:
@@ -205,6 +252,7 @@ def _verify(request, *, serial: str, gtin: str | None = None, lot: str | None = 
 
 @login_not_required
 @require_GET
+@answers_503_without_database
 def digital_link(request, gtin: str, serial: str, lot: str | None = None):
     """``/01/<gtin>/10/<lot>/21/<serial>`` and ``/01/<gtin>/21/<serial>``."""
     return _verify(request, serial=serial, gtin=gtin, lot=lot)
@@ -212,6 +260,7 @@ def digital_link(request, gtin: str, serial: str, lot: str | None = None):
 
 @login_not_required
 @require_GET
+@answers_503_without_database
 def short_link(request, serial: str):
     """``/s/<serial>``: a stamp of a product without a GTIN, or a serial typed by hand."""
     return _verify(request, serial=serial)
@@ -220,9 +269,10 @@ def short_link(request, serial: str):
 @login_not_required
 @csrf_exempt  # anonymous, and guarded by its own means (public.language says why)
 @require_POST
+@answers_503_without_database
 def report_fake(request, serial: str):
     """A consumer's report of a suspected fake, for a known or an unknown code."""
-    serial = trace_rules.normalise_serial(serial)[:64]
+    serial = scanlog.clean(trace_rules.normalise_serial(serial), scanlog.RAW_LENGTH)
     client = ratelimit.client_prefix(request)
     if ratelimit.hit(REPORT_SCOPE, client, window=REPORT_WINDOW) > REPORT_LIMIT:
         return render(
@@ -242,7 +292,9 @@ def report_fake(request, serial: str):
             contact=form.cleaned_data["contact"],
             gtin=form.origin["gtin"] or None,
             lot=form.origin["lot"] or None,
-            region=request.headers.get("X-Geo-Region", ""),
+            region=scanlog.clean(
+                scanlog.header_text(request.headers.get("X-Geo-Region")), scanlog.REGION_LENGTH
+            ),
         )
         return redirect("public:report_thanks")
     form.refresh_token()
@@ -269,6 +321,7 @@ CERTIFICATE_TONE = {
 
 @login_not_required
 @require_GET
+@answers_503_without_database
 def certificate(request, code: str):
     """``/c/<code>``: the live state of the certificate printed with this code."""
     code = normalise_public_code(code)

@@ -215,6 +215,12 @@ class Stamp(models.Model):
     scan_count = models.PositiveIntegerField(_("verifications"), default=0)
     first_scanned_at = models.DateTimeField(_("first verified at"), null=True, blank=True)
     last_scanned_at = models.DateTimeField(_("last verified at"), null=True, blank=True)
+    # Visits counted before a visit's count and its scan event were written together
+    # (ADR 0024), whose events were lost: set once by migration 0004, never changed.
+    # Always: scan_count = scans_unlogged + the stamp's scan events that counted.
+    scans_unlogged = models.IntegerField(
+        _("verifications counted without a scan event"), default=0, db_default=0, editable=False
+    )
 
     objects = StampQuerySet.as_manager()
 
@@ -259,7 +265,8 @@ class ScanEventQuerySet(models.QuerySet):
 class ScanEvent(models.Model):
     """One look-up of a stamp address, known or not. Never the full IP address.
 
-    The busiest table of all (one row per visit of a verification page), append-only:
+    Written in the transaction that counts the visit (ADR 0024). The busiest table of all
+    (one row per visit of a verification page), append-only:
     its references are not checked by the database (each check is an index look-up per
     row written; the rows they point to are never deleted, and Django still applies
     ``on_delete``) and it is indexed only for the anomaly lists and the scoping."""
@@ -300,6 +307,8 @@ class ScanEvent(models.Model):
     region = models.CharField(_("coarse location"), max_length=100, blank=True)
     ip_prefix = models.CharField(_("network"), max_length=64, blank=True)
     user_agent = models.CharField(_("browser"), max_length=200, blank=True)
+    # the visit was counted on its stamp, in the same transaction (a robot's was not)
+    counted = models.BooleanField(_("counted"), default=False, db_default=False)
 
     objects = ScanEventQuerySet.as_manager()
 

@@ -87,7 +87,7 @@ def serial_is_wellformed(serial: str) -> bool:
     """Length, alphabet and check symbol: a typo is refused before touching the database."""
     if len(serial) != SERIAL_LENGTH or not _SERIAL_SET.issuperset(serial):
         return False
-    return luhn.is_valid(serial, alphabet=SERIAL_ALPHABET)
+    return serial[-1] == fast_check_symbol(serial[:-1])  # stdnum's luhn.is_valid, faster
 
 
 def lot_is_valid(lot: str) -> bool:
@@ -123,11 +123,17 @@ def stamp_address(*, domain: str, serial: str, gtin: str = "", lot: str = "") ->
     return f"https://{domain}/s/{serial}"
 
 
+_OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
+_IPV4 = re.compile(rf"(?:{_OCTET}\.){{3}}{_OCTET}", re.ASCII)
+
+
 def ip_prefix(address: str | None) -> str:
     """The network of an address, never the address: /24 for IPv4, /48 for IPv6."""
-
+    address = (address or "").strip()
+    if _IPV4.fullmatch(address):  # the common case, without ipaddress's 20 µs
+        return f"{address.rpartition('.')[0]}.0/24"
     try:
-        ip = ipaddress.ip_address((address or "").strip())
+        ip = ipaddress.ip_address(address)
     except ValueError:
         return ""
     prefix = 24 if ip.version == 4 else 48

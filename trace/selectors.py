@@ -7,8 +7,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Q
-from django.db.models.functions import TruncHour
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, TruncHour
 from django.utils import timezone
 
 from core.scoping import ANONYMOUS, VIEW, scope_of
@@ -123,4 +123,27 @@ def unknown_code_bursts(user, *, threshold: int | None = None, now=None, days=No
         .annotate(scans=Count("id"))
         .filter(scans__gte=threshold or UNKNOWN_BURST)
         .order_by("-hour", "-scans")
+    )
+
+
+# --- the scan log's health (operators) ----------------------------------------------------
+
+
+def stamps_miscounted():
+    """Stamps whose count is not ``scans_unlogged`` plus their scan events that counted
+    (ADR 0024: must be none), with ``logged`` annotated. Reads every counted stamp: for
+    ``manage.py scan_health``, not for a page."""
+    logged = (
+        ScanEvent.objects.filter(stamp=OuterRef("pk"), counted=True)
+        .order_by()
+        .values("stamp")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    has_events = ScanEvent.objects.filter(counted=True).values("stamp_id")
+    return (
+        Stamp.objects.filter(Q(scan_count__gt=0) | Q(pk__in=has_events))
+        .annotate(logged=Coalesce(Subquery(logged), 0))
+        .exclude(scan_count=F("scans_unlogged") + F("logged"))
+        .order_by("pk")
     )

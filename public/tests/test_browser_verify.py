@@ -32,11 +32,6 @@ rec = recognition_fixtures.rec
 vd = stamp_fixtures.vd
 
 
-@pytest.fixture(autouse=True)
-def _scanlog_sync(settings):
-    settings.OCOP_SCANLOG_SYNC = True
-
-
 def shot(page, name):
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"public-verify-{name}.png"), full_page=True)

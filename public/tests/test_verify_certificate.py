@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 # fixtures shared with other test modules
 rec = recognition_fixtures.rec
-_scanlog_sync_and_clean_cache = stamp_fixtures._scanlog_sync_and_clean_cache
+_clean_caches = stamp_fixtures._clean_caches
 
 TODAY = timezone.localdate
 

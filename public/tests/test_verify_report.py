@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 # fixtures shared with other test modules
 rec = recognition_fixtures.rec
 vd = stamp_fixtures.vd
-_scanlog_sync_and_clean_cache = stamp_fixtures._scanlog_sync_and_clean_cache
+_clean_caches = stamp_fixtures._clean_caches
 
 
 def payload(serial, *, age=30, gtin="", lot="", **fields):

@@ -22,8 +22,7 @@ GTIN, LOT, path_of = verify_tests.GTIN, verify_tests.LOT, verify_tests.path_of
 
 
 @pytest.fixture(autouse=True)
-def _clean(settings):
-    settings.OCOP_SCANLOG_SYNC = True
+def _clean():
     verify_views._EXTRAS.clear()
     verify_views.SKELETONS.clear()
     yield

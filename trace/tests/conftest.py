@@ -14,12 +14,6 @@ from trace.choices import BatchStatus
 TODAY = timezone.localdate
 
 
-@pytest.fixture(autouse=True)
-def _scanlog_sync(settings):
-    """Scan events are written at once in tests (no flusher thread)."""
-    settings.OCOP_SCANLOG_SYNC = True
-
-
 def certify(product, *, issued_on=None, years=3, number=None):
     """A recognition decision and certificate recorded directly (the decision workflow
     is recognition's business; here only its outcome matters)."""

@@ -5,6 +5,7 @@ import pytest
 from biip.gs1_digital_link_uris import GS1DigitalLinkURI
 from hypothesis import given
 from hypothesis import strategies as st
+from stdnum import luhn
 
 from trace import rules
 
@@ -101,6 +102,25 @@ def test_only_the_network_is_kept(address, prefix):
     assert rules.ip_prefix(address) == prefix
 
 
+def test_the_quick_ipv4_path_agrees_with_ipaddress():
+    """``ip_prefix`` reads a.b.c.d itself; anything else goes to ``ipaddress``."""
+    import ipaddress
+    import random
+
+    def reference(address):
+        try:
+            ip = ipaddress.ip_address(address.strip())
+        except ValueError:
+            return ""
+        return str(ipaddress.ip_network(f"{ip}/{24 if ip.version == 4 else 48}", strict=False))
+
+    rng = random.Random(7)
+    octets = ["0", "00", "1", "01", "9", "10", "99", "100", "199", "249", "255", "256", "-1", "٣"]
+    cases = [".".join(rng.choice(octets) for _ in range(4)) for _ in range(5000)]
+    cases += ["1.2.3", "1.2.3.4.5", " 10.0.0.1 ", "1.2.3.4\n", "::ffff:1.2.3.4", ""]
+    assert [rules.ip_prefix(c) for c in cases] == [reference(c) for c in cases]
+
+
 @pytest.mark.parametrize(
     "text, gtin",
     [
@@ -118,6 +138,13 @@ def test_it_normalises_scanned_gtins(text, gtin):
 @given(SERIALS)
 def test_the_fast_check_symbol_is_stdnums_luhn_mod_n(body):
     assert rules.fast_check_symbol(body) == rules.check_symbol(body)
+
+
+@given(SERIALS, st.sampled_from(rules.SERIAL_ALPHABET))
+def test_a_wellformed_serial_is_one_stdnum_finds_valid(body, last):
+    serial = body + last
+    valid = luhn.is_valid(serial, alphabet=rules.SERIAL_ALPHABET)
+    assert rules.serial_is_wellformed(serial) == valid
 
 
 def test_every_symbol_is_drawn_evenly():

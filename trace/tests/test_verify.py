@@ -1,7 +1,6 @@
 """Each verdict of the verification, the visit counter and the scan log."""
 
 import datetime as dt
-import os
 
 import pytest
 from django.db import connection
@@ -10,9 +9,10 @@ from django.utils import timezone
 from recognition import services as recognition_services
 from recognition.choices import RevocationGround
 from recognition.models import Certificate
-from trace import rules, scanlog, services
+from trace import rules, services
 from trace.choices import StampStatus, Verdict
 from trace.models import ScanEvent
+from trace.scanlog import Visit
 from trace.selectors import verify
 
 pytestmark = pytest.mark.django_db
@@ -45,12 +45,17 @@ def test_a_digital_link_with_its_gtin_and_lot_verifies(trace):
     assert result.certificate == trace.certificate_x
 
 
-def test_it_reads_and_counts_in_one_round_trip(trace, django_assert_num_queries):
-    """One statement on PostgreSQL (look-up and count); SQLite has no data-modifying WITH
-    and runs the look-up then the count. The page reads nothing more for the verdict."""
+# on SQLite: the look-up, then the count and the event in one transaction (a savepoint
+# in the test's own transaction)
+ONE_STATEMENT = 1 if connection.vendor == "postgresql" else 5
+
+
+def test_it_reads_counts_and_logs_in_one_round_trip(trace, django_assert_num_queries):
+    """One statement on PostgreSQL (look-up, count, scan event); SQLite has no
+    data-modifying WITH and runs the look-up, then the count and the event in one
+    transaction. The page reads nothing more for the verdict."""
     stamp = first_stamp(trace.issued())
-    expected = 1 if connection.vendor == "postgresql" else 2
-    with django_assert_num_queries(expected):
+    with django_assert_num_queries(ONE_STATEMENT):
         result = verify(serial=stamp.serial, gtin="08930000000019", lot="L2026-01")
         # what the page shows is in the row already: no lazy loads
         assert result.producer.current_unit.full_name
@@ -58,6 +63,8 @@ def test_it_reads_and_counts_in_one_round_trip(trace, django_assert_num_queries)
         assert result.batch.production_date and result.product.story is not None
         assert result.stamp.batch.product.producer == result.producer
     assert result.verdict == Verdict.GENUINE_FIRST
+    event = ScanEvent.objects.get()
+    assert (event.stamp_id, event.verdict, event.counted) == (stamp.pk, result.verdict, True)
 
 
 def test_a_serial_read_with_another_gtin_or_lot_is_not_counted(trace):
@@ -143,7 +150,7 @@ def test_a_revocation_changes_the_verdict_at_once(trace, django_assert_num_queri
         date=TODAY(),
         signer=("Lê Trung Chinh", "CHỦ TỊCH"),
     )
-    with django_assert_num_queries(1 if connection.vendor == "postgresql" else 2):
+    with django_assert_num_queries(ONE_STATEMENT):
         result = verify(serial=stamp.serial)
         assert result.certificate.revocation_decision.number == "55/QĐ-UBND"
     assert result.verdict == Verdict.REVOKED
@@ -152,50 +159,38 @@ def test_a_revocation_changes_the_verdict_at_once(trace, django_assert_num_queri
 
 def test_scans_are_logged_with_the_network_only_unknown_codes_too(trace):
     stamp = first_stamp(trace.issued())
-    known = verify(serial=stamp.serial)
-    scanlog.log_scan(known, ip="203.113.5.77", region="Hà Nội", user_agent="x" * 500)
-    unknown = verify(serial="ZZZZ")
-    scanlog.log_scan(unknown, ip="203.113.5.78", serial_raw="zz-zz")
+    visit = Visit.of(ip="203.113.5.77", region="Hà Nội", user_agent="x" * 500)
+    verify(serial=stamp.serial, visit=visit)
+    verify(serial="zz-zz", visit=Visit.of(ip="203.113.5.78", serial_raw="zz-zz"))
     events = list(ScanEvent.objects.order_by("pk"))
     assert [e.verdict for e in events] == [Verdict.GENUINE_FIRST, Verdict.UNKNOWN]
+    assert [e.counted for e in events] == [True, False]
     assert events[0].stamp == stamp and events[0].province == trace.units.danang
     assert events[0].ip_prefix == "203.113.5.0/24" and len(events[0].user_agent) == 200
+    assert events[0].region == "Hà Nội"
     assert events[1].serial_raw == "zz-zz" and events[1].stamp is None
     assert "203.113.5.78" not in str(ScanEvent.objects.values_list())
 
 
-def test_the_buffer_writes_in_bulk_on_flush(trace, settings, django_assert_num_queries):
-    settings.OCOP_SCANLOG_SYNC = False
-    scanlog._flusher["pid"] = os.getpid()  # as if started: no flusher thread, flush by hand
-    try:
-        for _ in range(5):
-            scanlog.log_scan(verify(serial="UNKNOWN"), ip="10.0.0.1")
-        assert ScanEvent.objects.count() == 0
-        assert scanlog.pending() == 5
-        with django_assert_num_queries(1):
-            assert scanlog.flush() == 5
-    finally:
-        scanlog._flusher["pid"] = None
-    assert ScanEvent.objects.filter(verdict=Verdict.UNKNOWN).count() == 5
-
-
-def test_a_full_buffer_is_written_whole(trace, settings):
-    """A full buffer goes through PostgreSQL's COPY (registry.io.bulk), else one INSERT."""
-    settings.OCOP_SCANLOG_SYNC = False
+def test_a_read_without_a_visit_writes_nothing(trace, django_assert_num_queries):
+    """The report form finds its stamp with ``count=False`` and no visit: one read."""
     stamp = first_stamp(trace.issued())
-    scanlog._flusher["pid"] = os.getpid()  # as if started: no flusher thread
-    try:
-        for index in range(scanlog.FLUSH_EVERY + 50):
-            known = verify(serial=stamp.serial, count=False)
-            scanlog.log_scan(known, ip=f"10.0.{index % 7}.1", user_agent="Mozilla/5.0")
-        assert scanlog.flush() == scanlog.FLUSH_EVERY + 50
-    finally:
-        scanlog._flusher["pid"] = None
-    events = ScanEvent.objects.filter(stamp=stamp)
-    assert events.count() == scanlog.FLUSH_EVERY + 50
-    assert set(events.values_list("ip_prefix", flat=True)) == {f"10.0.{i}.0/24" for i in range(7)}
-    province = trace.product_x.producer.current_unit.province_id
-    assert set(events.values_list("province_id", flat=True)) == {province}
+    with django_assert_num_queries(1):
+        assert verify(serial=stamp.serial, count=False).stamp == stamp
+    assert not ScanEvent.objects.exists()
+    stamp.refresh_from_db()
+    assert stamp.scan_count == 0
+
+
+def test_a_robot_visit_is_logged_not_counted(trace):
+    stamp = first_stamp(trace.issued())
+    robot = Visit.of(user_agent="Googlebot/2.1 (+http://www.google.com/bot.html)")
+    assert not robot.person
+    assert verify(serial=stamp.serial, count=robot.person, visit=robot).scan_number == 1
+    event = ScanEvent.objects.get()
+    assert event.counted is False and event.verdict == Verdict.GENUINE_FIRST
+    stamp.refresh_from_db()
+    assert stamp.scan_count == 0
 
 
 postgresql_only = pytest.mark.skipif(
@@ -217,9 +212,9 @@ def test_postgresql_prepares_the_statement_once_per_connection(trace):
 
 
 @postgresql_only
-def test_only_a_counted_visit_skips_waiting_for_the_disk(trace):
-    """``synchronous_commit = off`` is set for the counting statement's own transaction
-    (here the test's), never for a look-up that counts nothing."""
+def test_a_counted_visit_waits_for_the_disk(trace):
+    """``synchronous_commit`` stays on: a crash of the database server cannot lose a
+    visit the page has answered (ADR 0024)."""
 
     def setting():
         with connection.cursor() as cursor:
@@ -227,10 +222,8 @@ def test_only_a_counted_visit_skips_waiting_for_the_disk(trace):
             return cursor.fetchone()[0]
 
     stamp = first_stamp(trace.issued())
-    verify(serial=stamp.serial, count=False)
-    assert setting() == "on"
     verify(serial=stamp.serial)
-    assert setting() == "off"
+    assert setting() == "on"
 
 
 @postgresql_only
@@ -248,3 +241,36 @@ def test_a_visit_not_counted_reads_as_the_next_visit_would(trace):
     assert uncounted.verdict == Verdict.GENUINE_REPEAT and uncounted.scan_number == 2
     stamp.refresh_from_db()
     assert stamp.scan_count == 1
+
+
+def test_the_instances_are_those_django_would_make(trace):
+    """The hot path builds its model instances without ``Model.__init__``: the same
+    fields loaded, the others deferred, nothing saved; with a ``post_init`` receiver it
+    goes through ``from_db`` and the receiver runs."""
+    from django.db.models.signals import post_init
+
+    from recognition.models import Certificate as CertificateModel
+    from trace import verification
+
+    stamp = first_stamp(trace.issued())
+    result = verify(serial=stamp.serial, count=False)
+    stamp.refresh_from_db()
+    assert result.stamp.pk == stamp.pk and result.stamp.serial == stamp.serial
+    deferred = {"withdrawn_reason", "last_scanned_at", "scans_unlogged"}
+    assert result.stamp.get_deferred_fields() == deferred
+    assert result.stamp.batch_id == result.batch.pk and result.stamp.batch is result.batch
+    assert not result.stamp._state.adding and result.stamp._state.db == "default"
+    assert result.certificate.product is result.product  # cached, not queried
+    seen = []
+
+    def receiver(sender, instance, **kwargs):
+        seen.append(instance)
+
+    post_init.connect(receiver, sender=CertificateModel)
+    try:
+        again = verify(serial=stamp.serial, count=False)
+    finally:
+        post_init.disconnect(receiver, sender=CertificateModel)
+    assert seen == [again.certificate]
+    assert again.certificate.get_deferred_fields() == result.certificate.get_deferred_fields()
+    assert verification._instance(CertificateModel, ("id",), (1,), "default").pk == 1

@@ -11,9 +11,10 @@ from django.utils import timezone
 from PIL import Image
 
 from core.models import AuditEvent
-from trace import printing, scanlog, selectors, services
+from trace import printing, selectors, services
 from trace.choices import BatchStatus
 from trace.models import FakeReport, ScanEvent
+from trace.scanlog import Visit
 from trace.selectors import verify
 
 pytestmark = pytest.mark.django_db
@@ -230,10 +231,10 @@ def test_anomalies_show_many_scans_far_apart_scans_and_unknown_bursts(client, tr
     stamp = batch.stamps.first()
     now = timezone.now()
     for i in range(25):
-        result = verify(serial=stamp.serial)
-        scanlog.log_scan(result, ip="1.2.3.4", region="Đà Nẵng" if i % 2 else "Hà Nội")
+        region = "Đà Nẵng" if i % 2 else "Hà Nội"
+        verify(serial=stamp.serial, visit=Visit.of(ip="1.2.3.4", region=region))
     for _ in range(22):
-        scanlog.log_scan(verify(serial="FAKE"), ip="9.9.9.9")
+        verify(serial="FAKE", visit=Visit.of(ip="9.9.9.9"))
     assert ScanEvent.objects.count() == 47
     many = list(selectors.stamps_scanned_many_times(trace.provincial))
     assert many == [stamp]
