@@ -449,7 +449,9 @@ def generate(
     """Write ``out_dir/set-NN.yaml`` for each sheet; ``out_dir`` is a version's folder under
     the catalogue data, whose ``appendix-1.yaml`` gives the taxonomy."""
     sheets, problems = parse_all(reference, version)
-    sheets = [with_taxonomy(sheet, out_dir.parent) for sheet in sheets]
+    # the version's taxonomy beside its folder, else the packaged one (a scratch folder)
+    beside = (out_dir.parent / version / "appendix-1.yaml").exists()
+    sheets = [with_taxonomy(sheet, out_dir.parent if beside else DATA_DIR) for sheet in sheets]
     for problem in problems:
         print("transcript:", problem)
     out_dir.mkdir(parents=True, exist_ok=True)
