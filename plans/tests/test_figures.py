@@ -173,3 +173,25 @@ def test_the_breakdown_of_a_target_shows_each_units_part(
     parts = {b.part.unit: b.value for b in row.breakdown}
     assert parts == {minh_an.parent: D(2), tam_ky: D(0)}
     assert all(b.on == END for b in row.breakdown)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"unit": "abc"},
+        {"unit": "99999999999999999999"},
+        {"unit": "-3"},
+        {"map": "elsewhere", "outside": "1"},
+        {"map": "then", "outside": "yes"},
+        {"on": "2024-13-45", "part": "population"},
+        {"on": "99999-01-01"},
+    ],
+)
+def test_hostile_drilldown_parameters_are_a_404_or_ignored_never_a_500(
+    client, personas, qn_plan, add_target, query
+):
+    target = add_target(qn_plan, "products_recognised", 2)
+    client.force_login(personas.provincial)
+    for name in ("plans:target_records", "plans:target_units"):
+        response = client.get(reverse(name, args=[qn_plan.pk, target.pk]), query)
+        assert response.status_code in (200, 404), (name, query, response.status_code)
