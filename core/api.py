@@ -435,6 +435,37 @@ class WorkflowAdapter:
     take: Any
     fields: tuple[str, ...] = ()  # extra inputs some steps take (Form 03, the round …)
 
+    @classmethod
+    def of(cls, name: str) -> WorkflowAdapter:
+        """The adapter of a ``core.workflow`` workflow: its steps, checked and taken by the
+        one ``transition()``; the step's own form validates its fields, as on screen."""
+        from core.workflow.definition import get
+        from core.workflow.forms import step_data, step_form
+        from core.workflow.service import allowed, transition
+
+        def steps(user, obj):
+            return [(t.action, t.label, t.reason_required, t.target) for t in allowed(user, obj)]
+
+        def take(*, actor, obj, action, reason="", **fields):
+            wf = get(name)
+            step = wf.find(wf.state(obj), action=action) or wf.find(wf.state(obj), to=action)
+            form = step_form(
+                step, {**fields, "reason": reason, "confirm": "on"}, obj=obj, user=actor
+            )
+            if not form.is_valid():
+                raise DjangoValidationError(
+                    {k: [str(e) for e in v] for k, v in form.errors.items()}
+                )
+            return transition(
+                obj, step.action, actor=actor, reason=reason, data=step_data(form), wf=wf
+            )
+
+        wf = get(name)
+        fields = tuple(
+            dict.fromkeys(f for t in wf.transitions if t.form for f in t.form.base_fields)
+        )
+        return cls(steps, take, fields=fields)
+
 
 class StepSerializer(serializers.Serializer):
     action = serializers.CharField()
@@ -464,14 +495,22 @@ class WorkflowActionsMixin:
         if request.method == "GET":
             steps = [
                 {"action": str(a), "label": str(label), "reason_required": bool(needs)}
-                for a, label, needs in self.workflow.allowed(request.user, obj)
+                for a, label, needs, *_target in self.workflow.allowed(request.user, obj)
             ]
             return Response(steps)
         data = TakeStepSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         step = data.validated_data["action"]
-        if step not in {str(a) for a, _l, _r in self.workflow.allowed(request.user, obj)}:
+        # A step is named by its action, or (as before the workflows were declared) by the
+        # status it leads to.
+        names = {
+            name: str(step_[0])
+            for step_ in self.workflow.allowed(request.user, obj)
+            for name in {str(step_[0]), str(step_[-1])}
+        }
+        if step not in names:
             raise exceptions.PermissionDenied(_("You may not take this step now."))
+        step = names[step]
         extra = {
             k: v
             for k, v in data.validated_data.get("fields", {}).items()

@@ -114,3 +114,37 @@ class Notice(models.Model):
 
     def __str__(self):
         return self.text
+
+
+class TransitionLog(models.Model):
+    """One step of a workflow (``core.workflow``): from, to, by whom, when, why.
+
+    Each workflow's log is a concrete subclass with a foreign key to its object, so its rows
+    stay in their own table; the fields, their meaning and their display are this one.
+    Rows are only ever added (also recorded in the audit log)."""
+
+    action = models.CharField(_("action"), max_length=40, blank=True)
+    from_status = models.CharField(_("from"), max_length=20, blank=True)
+    to_status = models.CharField(_("to"), max_length=20)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    reason = models.TextField(_("reason"), blank=True)
+    request_id = models.CharField(_("request"), max_length=64, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "pk"]
+
+    workflow_fk = ""  # the name of the foreign key to the object, set by each subclass
+
+    def __str__(self):
+        return (
+            f"{getattr(self, self.workflow_fk + '_id', '')}: {self.from_status} → {self.to_status}"
+        )

@@ -76,6 +76,23 @@ class Scope:
             q |= Q(**{f"{path}_id__in": communes})
         return q
 
+    def roles_at(self, unit) -> frozenset[str]:
+        """The roles whose grants cover ``unit`` (a commune): the rule of ``units_q`` for one
+        unit already in hand (a provincial grant covers the province's communes, a district
+        grant the district's, a commune grant its commune)."""
+        if unit is None:
+            return frozenset()
+        return frozenset(
+            g.role
+            for g in self.grants
+            if g.unit_id is not None
+            and (
+                (g.unit_level == "province" and g.unit_id == unit.province_id)
+                or (g.unit_level == "district" and g.unit_id == unit.parent_id)
+                or (g.unit_level == "commune" and g.unit_id == unit.pk)
+            )
+        )
+
 
 ANONYMOUS = Scope()
 

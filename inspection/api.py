@@ -1,9 +1,6 @@
 """Inspection plans, inspections, findings, violations and corrective actions."""
 
 from core.api import WorkflowAdapter, resource
-from core.scoping import CHANGE
-from inspection import services
-from inspection.choices import InspectionStatus
 from inspection.models import CorrectiveAction, Finding, Inspection, InspectionPlan, Violation
 
 resource(
@@ -25,22 +22,7 @@ resource(
 )
 
 
-def _inspection_steps(user, inspection):
-    if not Inspection.objects.restrict(user, CHANGE).filter(pk=inspection.pk).exists():
-        return []
-    return [
-        (to, InspectionStatus(to).label, to == InspectionStatus.CANCELLED)
-        for to in services.allowed_transitions(inspection)
-    ]
-
-
-def _inspection_take(*, actor, obj, action, reason="", conclusion=""):
-    return services.inspection_transition(
-        actor=actor, inspection=obj, to=action, reason=reason, conclusion=conclusion
-    )
-
-
-WORKFLOW = WorkflowAdapter(_inspection_steps, _inspection_take, fields=("conclusion",))
+WORKFLOW = WorkflowAdapter.of("inspection")
 
 resource(
     "inspections",

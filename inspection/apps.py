@@ -8,6 +8,10 @@ class InspectionConfig(AppConfig):
 
     def ready(self):
         from core.audit import register_actions
+        from core.workflow.definition import register
+        from inspection.workflows import INSPECTION
+
+        register(INSPECTION)
 
         register_actions(
             {
@@ -16,6 +20,7 @@ class InspectionConfig(AppConfig):
                 "ocop.inspection.created": _("Inspection scheduled"),
                 "ocop.inspection.updated": _("Inspection updated"),
                 "ocop.inspection.status_changed": _("Inspection status changed"),
+                "ocop.inspection.transitioned": _("Inspection status changed"),
                 "ocop.inspection.finding_recorded": _("Inspection finding recorded"),
                 "ocop.inspection.photo_added": _("Photo evidence added"),
                 "ocop.inspection.violation_recorded": _("Violation recorded"),

@@ -25,13 +25,6 @@ class InspectionStatus(models.TextChoices):
     CANCELLED = "cancelled", pgettext_lazy("inspection status", "Cancelled")
 
 
-# The explicit state machine of an inspection.
-INSPECTION_TRANSITIONS: dict[str, frozenset[str]] = {
-    InspectionStatus.PLANNED: frozenset({InspectionStatus.IN_PROGRESS, InspectionStatus.CANCELLED}),
-    InspectionStatus.IN_PROGRESS: frozenset({InspectionStatus.COMPLETED}),
-    InspectionStatus.COMPLETED: frozenset(),
-    InspectionStatus.CANCELLED: frozenset(),
-}
 # Findings are recorded while the inspection is under way (or to complete its record).
 RECORDING_STATUSES = frozenset({InspectionStatus.IN_PROGRESS, InspectionStatus.COMPLETED})
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from core.scoping import scope_of
 from geo.models import AdministrativeUnit
 from inspection import services
-from inspection.choices import InspectionStatus, ViolationKind
+from inspection.choices import ViolationKind
 from inspection.models import EDITORS, Inspection, InspectionPlan
 from market.models import SalesPoint
 from registry import documents as uploads
@@ -115,30 +115,6 @@ class InspectionForm(forms.ModelForm):
 
     def service_fields(self) -> dict:
         return dict(self.cleaned_data)
-
-
-class TransitionForm(forms.Form):
-    to = forms.ChoiceField(label=_("New status"), choices=())
-    conclusion = forms.CharField(
-        label=_("Conclusion"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Required to complete the inspection."),
-    )
-    reason = forms.CharField(
-        label=_("Reason"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Required when cancelling."),
-    )
-
-    def __init__(self, *args, allowed, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["to"].choices = [(s, InspectionStatus(s).label) for s in allowed]
-        if InspectionStatus.COMPLETED not in allowed:
-            del self.fields["conclusion"]
-        if InspectionStatus.CANCELLED not in allowed:
-            del self.fields["reason"]
 
 
 class FindingForm(forms.Form):

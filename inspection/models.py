@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Role
-from core.models import TimeStampedModel
+from core.models import TimeStampedModel, TransitionLog
 from core.scoping import CHANGE, RestrictedManager, RestrictedQuerySet, Scope
 from inspection import rules
 from inspection.choices import InspectionKind, InspectionStatus, PlanKind, ViolationKind
@@ -232,25 +232,16 @@ class Inspection(TimeStampedModel):
         )
 
 
-class InspectionTransition(models.Model):
-    """One status change of an inspection (append-only)."""
+class InspectionTransition(TransitionLog):
+    """One status change of an inspection (append-only; ``core.workflow``)."""
 
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="transitions")
-    from_status = models.CharField(max_length=20, choices=InspectionStatus.choices)
-    to_status = models.CharField(max_length=20, choices=InspectionStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    at = models.DateTimeField(auto_now_add=True)
-    reason = models.TextField(blank=True)
 
-    class Meta:
+    workflow_fk = "inspection"
+
+    class Meta(TransitionLog.Meta):
         verbose_name = _("inspection status change")
         verbose_name_plural = _("inspection status changes")
-        ordering = ["inspection", "at", "pk"]
-
-    def __str__(self):
-        return f"{self.inspection_id}: {self.from_status} → {self.to_status}"
 
 
 class _InspectionPart(TimeStampedModel):

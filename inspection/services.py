@@ -20,9 +20,9 @@ from accounts.choices import Role
 from accounts.models import Assignment
 from core import audit
 from core.scoping import CHANGE, scope_of
+from core.workflow.service import transition
 from inspection import rules
 from inspection.choices import (
-    INSPECTION_TRANSITIONS,
     RECORDING_STATUSES,
     InspectionKind,
     InspectionStatus,
@@ -34,7 +34,6 @@ from inspection.models import (
     Finding,
     Inspection,
     InspectionPlan,
-    InspectionTransition,
     Violation,
 )
 from recognition import services as recognition_services
@@ -206,54 +205,26 @@ def inspection_update(
     return inspection
 
 
-def allowed_transitions(inspection: Inspection) -> list[str]:
-    return sorted(INSPECTION_TRANSITIONS.get(inspection.status, ()))
-
-
-@transaction.atomic
 def inspection_transition(
-    *, actor, inspection: Inspection, to: str, reason: str = "", conclusion: str = ""
+    *,
+    actor,
+    inspection: Inspection,
+    to: str = "",
+    action: str = "",
+    reason: str = "",
+    conclusion: str = "",
 ) -> Inspection:
-    """planned → in progress → completed (with the conclusion), or planned → cancelled."""
-    inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
-    _can_change(actor, inspection)
-    current = inspection.status
-    if to not in INSPECTION_TRANSITIONS.get(current, frozenset()):
-        raise ValidationError(
-            _("An inspection that is “%(current)s” cannot become “%(to)s”.")
-            % {
-                "current": InspectionStatus(current).label,
-                "to": InspectionStatus(to).label if to in InspectionStatus.values else to,
-            }
-        )
-    reason, conclusion = reason.strip(), conclusion.strip()
-    if to == InspectionStatus.CANCELLED and not reason:
-        raise ValidationError({"reason": _("Give the reason for cancelling.")})
-    fields = ["status", "updated_at"]
-    if to == InspectionStatus.COMPLETED:
-        if not conclusion:
-            raise ValidationError({"conclusion": _("Write the conclusion of the inspection.")})
-        inspection.conclusion = conclusion
-        inspection.completed_on = timezone.localdate()
-        fields += ["conclusion", "completed_on"]
-    inspection.status = to
-    inspection.save(update_fields=fields)
-    InspectionTransition.objects.create(
-        inspection=inspection,
-        from_status=current,
-        to_status=to,
-        actor=actor if getattr(actor, "pk", None) else None,
-        reason=reason or conclusion,
-    )
-    audit.record(
+    """planned → in progress → completed (with the conclusion), or planned → cancelled:
+    the inspection workflow (``inspection.workflows``) through ``core.workflow``."""
+    return transition(
+        inspection,
+        action,
+        to=to,
         actor=actor,
-        action="ocop.inspection.status_changed",
-        target=inspection,
-        before={"status": current},
-        after={"status": to, **({"conclusion": conclusion} if conclusion else {})},
         reason=reason,
+        data={"conclusion": conclusion} if conclusion else {},
+        system=actor is None,
     )
-    return inspection
 
 
 # --- findings and photos -------------------------------------------------------------------

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from core.scoping import CHANGE
+from core.workflow.views import TransitionView
 from inspection import views
 
 app_name = "inspection"
@@ -9,7 +11,11 @@ urlpatterns = [
     path("new/", views.inspection_create, name="inspection_create"),
     path("<int:pk>/", views.inspection_detail, name="inspection_detail"),
     path("<int:pk>/edit/", views.inspection_edit, name="inspection_edit"),
-    path("<int:pk>/status/", views.inspection_transition, name="inspection_transition"),
+    path(
+        "<int:pk>/status/",
+        TransitionView.as_view(workflow="inspection", scope_action=CHANGE),
+        name="inspection_transition",
+    ),
     path("<int:pk>/findings/new/", views.finding_add, name="finding_add"),
     path("plans/", views.plan_list, name="plan_list"),
     path("plans/new/", views.plan_create, name="plan_create"),

@@ -22,7 +22,6 @@ from inspection.forms import (
     FindingForm,
     InspectionForm,
     PlanForm,
-    TransitionForm,
     editor_provinces,
 )
 from inspection.models import CorrectiveAction, Evidence, Inspection, InspectionPlan, Violation
@@ -184,7 +183,6 @@ def inspection_detail(request, pk):
         "violations__certificate",
         "violations__revocation_proposal",
     ).select_related("recorded_by")
-    allowed = services.allowed_transitions(inspection) if can_change else []
     return render(
         request,
         "inspection/inspection_detail.html",
@@ -193,34 +191,11 @@ def inspection_detail(request, pk):
             "findings": findings,
             "can_change": can_change,
             "can_record": can_change and inspection.status in {"in_progress", "completed"},
-            "transition_form": TransitionForm(allowed=allowed) if allowed else None,
             "done_form": ActionDoneForm(),
             "subject": selectors.subject_label(inspection),
             "sees_revocations": _sees_revocations(request.user),
         },
     )
-
-
-@require_POST
-def inspection_transition(request, pk):
-    inspection = _inspection(request, pk, CHANGE)
-    form = TransitionForm(request.POST, allowed=services.allowed_transitions(inspection))
-    if form.is_valid():
-        try:
-            services.inspection_transition(
-                actor=request.user,
-                inspection=inspection,
-                to=form.cleaned_data["to"],
-                reason=form.cleaned_data.get("reason", ""),
-                conclusion=form.cleaned_data.get("conclusion", ""),
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("The status was changed."))
-    else:
-        _errors_to_messages(request, form)
-    return redirect("inspection:inspection_detail", pk=pk)
 
 
 def finding_add(request, pk):

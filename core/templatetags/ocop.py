@@ -27,3 +27,16 @@ def related_panels(context, obj):
 
     request = context.get("request")
     return {"panels": panels_for(request.user, obj) if request else []}
+
+
+@register.inclusion_tag("core/_workflow.html", takes_context=True)
+def workflow_panel(context, obj, show_history=True):
+    """The "next step" panel of a record that moves through a workflow (core.workflow)."""
+    from core.workflow.panel import panel
+
+    request = context.get("request")
+    return {
+        **panel(getattr(request, "user", None), obj, show_history=show_history),
+        "request": request,
+        "csrf_token": context.get("csrf_token"),
+    }

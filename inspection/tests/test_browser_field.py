@@ -64,8 +64,7 @@ def record_violation_on_phone(browser, base, personas, certificate, tmp_path):
     expect(page.get_by_test_id("status")).to_have_text("Theo kế hoạch")
 
     # 2. on site: start it
-    page.get_by_label("Trạng thái mới").select_option(label="Đang kiểm tra")
-    page.get_by_test_id("transition").click()
+    page.get_by_test_id("action-start").click()
     expect(page.get_by_test_id("status")).to_have_text("Đang kiểm tra")
 
     # 3. the finding, the photo from the camera, the violation and the revocation proposal

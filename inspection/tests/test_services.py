@@ -50,8 +50,8 @@ def test_it_walks_an_inspection_from_planned_to_completed_with_transition_rows_a
     assert all(r.actor == insp.inspector for r in rows)
     assert _codes(inspection) == [
         "ocop.inspection.created",
-        "ocop.inspection.status_changed",
-        "ocop.inspection.status_changed",
+        "ocop.inspection.transitioned",
+        "ocop.inspection.transitioned",
     ]
 
 
