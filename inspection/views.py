@@ -9,10 +9,12 @@ from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from accounts.choices import OFFICIAL_ROLES, Role
 from core.forms import apply_validation_error
+from core.generic import FormScreen, ListScreen
 from core.listing import recent_years, render_page, xlsx_response
 from core.scoping import CHANGE, scope_of
 from inspection import exporting, selectors, services
@@ -46,50 +48,36 @@ def _errors_to_messages(request, form):
 # --- plans ---------------------------------------------------------------------------------
 
 
-def plan_list(request):
-    qs = selectors.plan_list(user=request.user, params=request.GET)
-    if request.GET.get("format") == "xlsx":
-        return _export("plans", qs)
-    return render_page(
-        request,
-        qs,
-        "inspection/plan_list.html",
-        years=recent_years(),
-        can_create=editor_provinces(request.user, [Role.PROVINCIAL_OFFICE]).exists(),
-    )
+def _may_adopt_plans(user) -> bool:
+    return editor_provinces(user, [Role.PROVINCIAL_OFFICE]).exists()
 
 
-def plan_create(request):
-    if not editor_provinces(request.user, [Role.PROVINCIAL_OFFICE]).exists():
-        raise PermissionDenied
-    form = PlanForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            plan = services.plan_create(actor=request.user, **form.service_fields())
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("The inspection plan was recorded."))
-            return redirect("inspection:plan_detail", pk=plan.pk)
-    return render(request, "inspection/plan_form.html", {"form": form})
+def _may_inspect(user) -> bool:
+    return editor_provinces(user).exists()
 
 
-def plan_edit(request, pk):
-    plan = get_object_or_404(InspectionPlan.objects.restrict(request.user, CHANGE), pk=pk)
-    form = PlanForm(request.POST or None, instance=plan, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.plan_update(
-                actor=request.user,
-                plan=InspectionPlan.objects.get(pk=pk),
-                **form.service_fields(),
-            )
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("The changes were saved."))
-            return redirect("inspection:plan_detail", pk=pk)
-    return render(request, "inspection/plan_form.html", {"form": form, "plan": plan})
+plan_list = ListScreen.as_view(
+    template_name="inspection/plan_list.html",
+    rows=selectors.plan_list,
+    export=lambda rows: _export("plans", rows),
+    extra=lambda request: {"years": recent_years(), "can_create": _may_adopt_plans(request.user)},
+)
+plan_create = FormScreen.as_view(
+    template_name="inspection/plan_form.html",
+    form_class=PlanForm,
+    allowed=_may_adopt_plans,
+    save=lambda actor, _obj, fields: services.plan_create(actor=actor, **fields),
+    success="inspection:plan_detail",
+    message=_lazy("The inspection plan was recorded."),
+)
+plan_edit = FormScreen.as_view(
+    template_name="inspection/plan_form.html",
+    form_class=PlanForm,
+    model=InspectionPlan,
+    context_name="plan",
+    save=lambda actor, plan, fields: services.plan_update(actor=actor, plan=plan, **fields),
+    success="inspection:plan_detail",
+)
 
 
 def plan_detail(request, pk):
@@ -114,55 +102,38 @@ def plan_detail(request, pk):
 # --- inspections ---------------------------------------------------------------------------
 
 
-def inspection_list(request):
-    qs = selectors.inspection_list(user=request.user, params=request.GET)
-    if request.GET.get("format") == "xlsx":
-        return _export("inspections", qs)
-    return render_page(
-        request,
-        qs,
-        "inspection/inspection_list.html",
-        kinds=InspectionKind.choices,
-        statuses=InspectionStatus.choices,
-        years=recent_years(),
-        can_create=editor_provinces(request.user).exists(),
-    )
-
-
-def inspection_create(request):
-    if not editor_provinces(request.user).exists():
-        raise PermissionDenied
-    initial = {k: v for k, v in request.GET.items() if k in {"plan", "product", "sales_point"}}
-    form = InspectionForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            inspection = services.inspection_create(actor=request.user, **form.service_fields())
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("The inspection was scheduled."))
-            return redirect("inspection:inspection_detail", pk=inspection.pk)
-    return render(request, "inspection/inspection_form.html", {"form": form})
-
-
-def inspection_edit(request, pk):
-    inspection = get_object_or_404(Inspection.objects.restrict(request.user, CHANGE), pk=pk)
-    form = InspectionForm(request.POST or None, instance=inspection, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.inspection_update(
-                actor=request.user,
-                inspection=Inspection.objects.get(pk=pk),
-                **form.service_fields(),
-            )
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("The changes were saved."))
-            return redirect("inspection:inspection_detail", pk=pk)
-    return render(
-        request, "inspection/inspection_form.html", {"form": form, "inspection": inspection}
-    )
+inspection_list = ListScreen.as_view(
+    template_name="inspection/inspection_list.html",
+    rows=selectors.inspection_list,
+    export=lambda rows: _export("inspections", rows),
+    extra=lambda request: {
+        "kinds": InspectionKind.choices,
+        "statuses": InspectionStatus.choices,
+        "years": recent_years(),
+        "can_create": _may_inspect(request.user),
+    },
+)
+inspection_create = FormScreen.as_view(
+    template_name="inspection/inspection_form.html",
+    form_class=InspectionForm,
+    allowed=_may_inspect,
+    form_kwargs=lambda request, _obj: {
+        "initial": {k: v for k, v in request.GET.items() if k in {"plan", "product", "sales_point"}}
+    },
+    save=lambda actor, _obj, fields: services.inspection_create(actor=actor, **fields),
+    success="inspection:inspection_detail",
+    message=_lazy("The inspection was scheduled."),
+)
+inspection_edit = FormScreen.as_view(
+    template_name="inspection/inspection_form.html",
+    form_class=InspectionForm,
+    model=Inspection,
+    context_name="inspection",
+    save=lambda actor, inspection, fields: services.inspection_update(
+        actor=actor, inspection=inspection, **fields
+    ),
+    success="inspection:inspection_detail",
+)
 
 
 def _inspection(request, pk, action="view") -> Inspection:

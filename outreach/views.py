@@ -7,9 +7,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from core.forms import apply_validation_error
+from core.generic import DetailScreen, FormScreen, ListScreen
 from core.listing import recent_years, render_page, xlsx_response
 from core.params import object_param, year_param
 from core.scoping import CHANGE
@@ -41,50 +43,37 @@ def _can_record(user) -> bool:
 # --- courses -------------------------------------------------------------------------------
 
 
-def course_list(request):
-    qs = selectors.course_list(user=request.user, params=request.GET)
-    if request.GET.get("format") == "xlsx":
-        return _export("courses", qs)
-    return render_page(
-        request,
-        qs,
-        "outreach/course_list.html",
-        topics=Topic.choices,
-        audiences=Audience.choices,
-        years=recent_years(),
-        can_create=_can_record(request.user),
-    )
+def _course_extra(request):
+    return {
+        "topics": Topic.choices,
+        "audiences": Audience.choices,
+        "years": recent_years(),
+        "can_create": _can_record(request.user),
+    }
 
 
-def course_create(request):
-    if not _can_record(request.user):
-        raise PermissionDenied
-    form = CourseForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            course = services.course_create(actor=request.user, **form.service_fields())
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("The course %(title)s was recorded.") % {"title": course})
-            return redirect("outreach:course_detail", pk=course.pk)
-    return render(request, "outreach/course_form.html", {"form": form})
-
-
-def course_edit(request, pk):
-    course = get_object_or_404(Course.objects.restrict(request.user, CHANGE), pk=pk)
-    form = CourseForm(request.POST or None, instance=course, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.course_update(
-                actor=request.user, course=Course.objects.get(pk=pk), **form.service_fields()
-            )
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("The changes were saved."))
-            return redirect("outreach:course_detail", pk=pk)
-    return render(request, "outreach/course_form.html", {"form": form, "course": course})
+course_list = ListScreen.as_view(
+    template_name="outreach/course_list.html",
+    rows=selectors.course_list,
+    export=lambda rows: _export("courses", rows),
+    extra=_course_extra,
+)
+course_create = FormScreen.as_view(
+    template_name="outreach/course_form.html",
+    form_class=CourseForm,
+    allowed=_can_record,
+    save=lambda actor, _obj, fields: services.course_create(actor=actor, **fields),
+    success="outreach:course_detail",
+    message=_lazy("The course %(object)s was recorded."),
+)
+course_edit = FormScreen.as_view(
+    template_name="outreach/course_form.html",
+    form_class=CourseForm,
+    model=Course,
+    context_name="course",
+    save=lambda actor, course, fields: services.course_update(actor=actor, course=course, **fields),
+    success="outreach:course_detail",
+)
 
 
 def course_detail(request, pk):
@@ -281,68 +270,40 @@ def coverage_people(request, measure):
 # --- communication log ---------------------------------------------------------------------
 
 
-def activity_list(request):
-    qs = selectors.activity_list(user=request.user, params=request.GET)
-    if request.GET.get("format") == "xlsx":
-        return _export("activities", qs)
-    return render_page(
-        request,
-        qs,
-        "outreach/activity_list.html",
-        kinds=ActivityKind.choices,
-        years=recent_years(),
-        can_create=_can_record(request.user),
-    )
-
-
-def activity_detail(request, pk):
-    activity = get_object_or_404(
-        CommunicationActivity.objects.restrict(request.user).select_related("unit"), pk=pk
-    )
-    can_change = CommunicationActivity.objects.restrict(request.user, CHANGE).filter(pk=pk).exists()
-    return render(
-        request,
-        "outreach/activity_detail.html",
-        {
-            "activity": activity,
-            "producers": activity.producers_reached.select_related("current_unit").order_by("name"),
-            "can_change": can_change,
-        },
-    )
-
-
-def activity_create(request):
-    if not _can_record(request.user):
-        raise PermissionDenied
-    form = ActivityForm(request.POST or None, request.FILES or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            activity = services.activity_create(actor=request.user, **form.service_fields())
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("The activity was recorded."))
-            return redirect("outreach:activity_detail", pk=activity.pk)
-    return render(request, "outreach/activity_form.html", {"form": form})
-
-
-def activity_edit(request, pk):
-    activity = get_object_or_404(
-        CommunicationActivity.objects.restrict(request.user, CHANGE), pk=pk
-    )
-    form = ActivityForm(
-        request.POST or None, request.FILES or None, instance=activity, user=request.user
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.activity_update(
-                actor=request.user,
-                activity=CommunicationActivity.objects.get(pk=pk),
-                **form.service_fields(),
-            )
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("The changes were saved."))
-            return redirect("outreach:activity_detail", pk=pk)
-    return render(request, "outreach/activity_form.html", {"form": form, "activity": activity})
+activity_list = ListScreen.as_view(
+    template_name="outreach/activity_list.html",
+    rows=selectors.activity_list,
+    export=lambda rows: _export("activities", rows),
+    extra=lambda request: {
+        "kinds": ActivityKind.choices,
+        "years": recent_years(),
+        "can_create": _can_record(request.user),
+    },
+)
+activity_detail = DetailScreen.as_view(
+    template_name="outreach/activity_detail.html",
+    model=CommunicationActivity,
+    select_related=("unit",),
+    context_name="activity",
+    extra=lambda request, activity: {
+        "producers": activity.producers_reached.select_related("current_unit").order_by("name")
+    },
+)
+activity_create = FormScreen.as_view(
+    template_name="outreach/activity_form.html",
+    form_class=ActivityForm,
+    allowed=_can_record,
+    save=lambda actor, _obj, fields: services.activity_create(actor=actor, **fields),
+    success="outreach:activity_detail",
+    message=_lazy("The activity was recorded."),
+)
+activity_edit = FormScreen.as_view(
+    template_name="outreach/activity_form.html",
+    form_class=ActivityForm,
+    model=CommunicationActivity,
+    context_name="activity",
+    save=lambda actor, activity, fields: services.activity_update(
+        actor=actor, activity=activity, **fields
+    ),
+    success="outreach:activity_detail",
+)
