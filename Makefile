@@ -15,8 +15,10 @@ demo: install migrate data
 	scripts/serve-demo.sh $(HOST):$(PORT)
 
 ## test: install what the tests need and run the whole suite (browser tests included)
+## (one pytest process per core: PYTEST_WORKERS=0 runs them in one process)
+PYTEST_WORKERS ?= auto
 test: install system-deps lint
-	$(PY) -m pytest --cov --cov-report=term $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile --cov --cov-report=term $(PYTEST_ARGS)
 
 install: .venv/.installed node_modules/.installed
 

@@ -148,3 +148,20 @@ class TransitionLog(models.Model):
         return (
             f"{getattr(self, self.workflow_fk + '_id', '')}: {self.from_status} → {self.to_status}"
         )
+
+
+class JobRun(models.Model):
+    """One run of a scheduled job for one key (the day): written by the first server to
+    start it, so that cron on every server runs it once (``core.jobs.run_once``)."""
+
+    name = models.CharField(max_length=60)
+    key = models.CharField(max_length=60)
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    result = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["name", "key"], name="one_run_per_key")]
+
+    def __str__(self):
+        return f"{self.name} {self.key}"

@@ -266,6 +266,11 @@ TASKS = {
     }
 }
 
+# A task left running by a worker that died is taken again after this many seconds
+# (``manage.py worker`` sweeps every minute); after this many claims it is marked failed.
+OCOP_TASK_STALE_AFTER = int(os.environ.get("OCOP_TASK_STALE_AFTER", "1800"))
+OCOP_TASK_MAX_RUNS = int(os.environ.get("OCOP_TASK_MAX_RUNS", "3"))
+
 # --- Email ---------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
@@ -274,6 +279,15 @@ EMAIL_BACKEND = os.environ.get(
     else "django.core.mail.backends.console.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ocop@localhost")
+# The SMTP server, from the environment (Django's names); a failed send is retried with a
+# backoff by the worker (core.jobs.retry_later).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "") == "1"
+EMAIL_USE_SSL = os.environ.get("EMAIL_USE_SSL", "") == "1"
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
 
 # --- Security -------------------------------------------------------------------------
 # Reverse proxies whose X-Forwarded-For/-Proto are believed (addresses or networks, e.g.

@@ -1,5 +1,5 @@
 """Writes for plans and targets: validated, transactional, audited. Snapshots are refreshed
-after the transaction commits."""
+with the change that needs them (core.jobs.enqueue)."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ TARGET_FIELDS = ["indicator", "comparison", "value", "value_max", "wording", "no
 def _refresh_later(plan_id: int) -> None:
     from plans.snapshots import plan_refresh_soon
 
-    transaction.on_commit(lambda: plan_refresh_soon(plan_id))
+    plan_refresh_soon(plan_id)
 
 
 @transaction.atomic

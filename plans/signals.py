@@ -1,46 +1,31 @@
 """Refresh the plans' snapshots after changes of the records their indicators count.
 
-Receivers do no query at save time: they register an on-commit callback that looks up the
-province and enqueues the refresh of its current plans (``snapshots.refresh_after_change``).
-Bulk writes (``bulk_create``, ``update()``) send no signal: the nightly refresh covers them.
+Receivers do no query at save time: they enqueue, with the save (``core.jobs.enqueue``: in
+its transaction on the database backend), a task that looks up the record's province and
+refreshes its current plans (``tasks.refresh_for_record``). Bulk writes (``bulk_create``,
+``update()``) send no signal: the nightly refresh covers them.
 """
 
 from __future__ import annotations
 
-from django.db import transaction
+# The path from each watched record to its (current) province.
+PROVINCE_OF = {
+    "recognition.certificate": "product__producer__current_unit__province_id",
+    "market.salespoint": "current_unit__province_id",
+}
 
 
-def _after_commit(lookup):
-    def enqueue():
-        from plans.snapshots import refresh_after_change
+def record_saved(sender, instance, **kwargs):
+    from core import jobs
+    from plans.tasks import refresh_for_record
 
-        province_ids = [pk for pk in lookup() if pk]
-        if province_ids:
-            refresh_after_change(province_ids=province_ids)
-
-    transaction.on_commit(enqueue)
-
-
-def certificate_saved(sender, instance, **kwargs):
-    pk = instance.pk
-    _after_commit(
-        lambda: sender.objects.filter(pk=pk).values_list(
-            "product__producer__current_unit__province_id", flat=True
-        )
-    )
-
-
-def sales_point_saved(sender, instance, **kwargs):
-    pk = instance.pk
-    _after_commit(
-        lambda: sender.objects.filter(pk=pk).values_list("current_unit__province_id", flat=True)
-    )
+    jobs.enqueue(refresh_for_record, sender._meta.label_lower, instance.pk)
 
 
 def connect() -> None:
     from django.db.models.signals import post_save
 
     post_save.connect(
-        certificate_saved, sender="recognition.Certificate", dispatch_uid="plans_certificate"
+        record_saved, sender="recognition.Certificate", dispatch_uid="plans_certificate"
     )
-    post_save.connect(sales_point_saved, sender="market.SalesPoint", dispatch_uid="plans_point")
+    post_save.connect(record_saved, sender="market.SalesPoint", dispatch_uid="plans_point")

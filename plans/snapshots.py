@@ -64,9 +64,10 @@ def _row(plan, target, day, unit_id, value, numerator, denominator, now) -> Indi
 
 
 def plan_refresh_soon(plan_id: int) -> None:
+    from core import jobs
     from plans.tasks import refresh_snapshots
 
-    refresh_snapshots.enqueue(plan_ids=[plan_id])
+    jobs.enqueue(refresh_snapshots, plan_ids=[plan_id])
 
 
 def plans_touching(province_ids: Iterable[int], today=None):
@@ -80,16 +81,12 @@ def plans_touching(province_ids: Iterable[int], today=None):
 def refresh_after_change(*, province_ids: Iterable[int]) -> None:
     """Call after a change of records (certificate, decision, sales point…) of these
     provinces: their current plans are refreshed in the background once it commits."""
-    ids = list(province_ids)
+    from core import jobs
+    from plans.tasks import refresh_snapshots
 
-    def enqueue():
-        from plans.tasks import refresh_snapshots
-
-        plan_ids = list(plans_touching(ids).values_list("pk", flat=True))
-        if plan_ids:
-            refresh_snapshots.enqueue(plan_ids=plan_ids)
-
-    transaction.on_commit(enqueue)
+    plan_ids = list(plans_touching(list(province_ids)).values_list("pk", flat=True))
+    if plan_ids:
+        jobs.enqueue(refresh_snapshots, plan_ids=plan_ids)
 
 
 def refresh_all(today=None, plan_ids=None) -> tuple[int, int]:

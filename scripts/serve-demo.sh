@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
-"$PY" manage.py db_worker --queue-name '*' --no-reload -v0 &
+"$PY" manage.py worker -v0 &
 worker=$!
 trap 'kill "$worker" 2>/dev/null || true; wait "$worker" 2>/dev/null || true' EXIT INT TERM
 "$PY" manage.py runserver "$1"
