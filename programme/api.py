@@ -1,13 +1,6 @@
 """Product ideas, business plans, support decisions and allocations."""
 
 from core.api import WorkflowAdapter, resource
-from programme import services
-from programme.choices import (
-    IDEA_REASON_REQUIRED,
-    PLAN_REASON_REQUIRED,
-    IdeaStatus,
-    PlanStatus,
-)
 from programme.models import (
     BusinessPlan,
     Disbursement,
@@ -17,19 +10,8 @@ from programme.models import (
     SupportLine,
 )
 
-
-def _idea_steps(user, idea):
-    return [
-        (to, IdeaStatus(to).label, to in IDEA_REASON_REQUIRED)
-        for to in services.allowed_idea_moves(user, idea)
-    ]
-
-
-def _idea_take(*, actor, obj, action, reason=""):
-    return services.idea_transition(actor=actor, idea=obj, to=action, reason=reason)
-
-
-WORKFLOW = WorkflowAdapter(_idea_steps, _idea_take)
+# The steps of ``programme.workflows``: named by their action or, as before, their target.
+WORKFLOW = WorkflowAdapter.of("idea")
 
 resource(
     "product-ideas",
@@ -58,20 +40,7 @@ resource(
 )
 
 
-def _plan_steps(user, plan):
-    return [
-        (to, PlanStatus(to).label, to in PLAN_REASON_REQUIRED)
-        for to in services.allowed_plan_moves(user, plan)
-    ]
-
-
-def _plan_take(*, actor, obj, action, reason="", **appraisal):
-    return services.plan_transition(actor=actor, plan=obj, to=action, reason=reason, **appraisal)
-
-
-PLAN_WORKFLOW = WorkflowAdapter(
-    _plan_steps, _plan_take, fields=("appraisal_notes", "appraisal_score", "appraisal_opinion")
-)
+PLAN_WORKFLOW = WorkflowAdapter.of("business_plan")
 
 
 resource(

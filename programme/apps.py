@@ -8,6 +8,10 @@ class ProgrammeConfig(AppConfig):
 
     def ready(self):
         from core.audit import register_actions
+        from core.workflow.definition import register
+        from programme.workflows import BUSINESS_PLAN, IDEA
+
+        register(IDEA, BUSINESS_PLAN)
 
         register_actions(
             {

@@ -54,48 +54,8 @@ class AppraisalOpinion(models.TextChoices):
     DISAGREE = "disagree", _("Do not agree")
 
 
-# The explicit state machines: status -> {next status: roles allowed to move it}.
-# "producer" means a member of the idea's or plan's producer; officials act in their scope.
-OFFICIALS = frozenset({"commune_officer", "provincial_office"})
-LOCAL = frozenset({"producer", "commune_officer"})
+# The state machines of an idea and of a plan are declared in ``programme.workflows``.
 
-IDEA_TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
-    IdeaStatus.REGISTERED: {
-        IdeaStatus.ACCEPTED: OFFICIALS,
-        IdeaStatus.RETURNED: OFFICIALS,
-        IdeaStatus.WITHDRAWN: LOCAL,
-    },
-    IdeaStatus.RETURNED: {
-        IdeaStatus.REGISTERED: LOCAL,
-        IdeaStatus.WITHDRAWN: LOCAL,
-    },
-    IdeaStatus.ACCEPTED: {},
-    IdeaStatus.WITHDRAWN: {},
-}
-IDEA_REASON_REQUIRED = frozenset({IdeaStatus.RETURNED, IdeaStatus.WITHDRAWN})
-
-PLAN_TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
-    PlanStatus.DRAFT: {
-        PlanStatus.SUBMITTED: LOCAL,
-        PlanStatus.CANCELLED: LOCAL,
-    },
-    PlanStatus.SUBMITTED: {
-        PlanStatus.APPRAISED: OFFICIALS,
-        PlanStatus.RETURNED: OFFICIALS,
-    },
-    PlanStatus.APPRAISED: {
-        PlanStatus.APPROVED: frozenset({"provincial_office"}),
-        PlanStatus.RETURNED: frozenset({"provincial_office"}),
-    },
-    PlanStatus.RETURNED: {
-        PlanStatus.SUBMITTED: LOCAL,
-        PlanStatus.CANCELLED: LOCAL,
-    },
-    PlanStatus.APPROVED: {PlanStatus.COMPLETED: OFFICIALS},
-    PlanStatus.COMPLETED: {},
-    PlanStatus.CANCELLED: {},
-}
-PLAN_REASON_REQUIRED = frozenset({PlanStatus.RETURNED, PlanStatus.CANCELLED})
 # A plan and its support lines can be changed only while the producer holds it.
 PLAN_EDITABLE = frozenset({PlanStatus.DRAFT, PlanStatus.RETURNED})
 # Plans whose support needs are aggregated (appraised or further on).

@@ -2,7 +2,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.scoping import CHANGE
-from programme.choices import AppraisalOpinion, IdeaStatus, PlanStatus
 from programme.models import (
     BusinessPlan,
     Disbursement,
@@ -167,51 +166,3 @@ class SupportContentForm(_ServiceForm):
             "max_amount",
             "position",
         ]
-
-
-class TransitionForm(forms.Form):
-    to = forms.ChoiceField(label=_("Next step"), choices=())
-    reason = forms.CharField(
-        label=_("Reason"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Required when returning, withdrawing or cancelling."),
-    )
-
-    def __init__(self, *args, allowed, labels, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["to"].choices = [(s, labels(s).label) for s in allowed]
-
-
-class IdeaTransitionForm(TransitionForm):
-    def __init__(self, *args, allowed, **kwargs):
-        super().__init__(*args, allowed=allowed, labels=IdeaStatus, **kwargs)
-
-
-class PlanTransitionForm(TransitionForm):
-    appraisal_notes = forms.CharField(
-        label=_("Appraisal notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    appraisal_score = forms.IntegerField(
-        label=_("Appraisal score"), required=False, min_value=0, max_value=100
-    )
-    appraisal_opinion = forms.ChoiceField(
-        label=_("Appraisal opinion"),
-        required=False,
-        choices=[("", "—"), *AppraisalOpinion.choices],
-    )
-
-    def __init__(self, *args, allowed, **kwargs):
-        super().__init__(*args, allowed=allowed, labels=PlanStatus, **kwargs)
-        if PlanStatus.APPRAISED not in allowed:
-            for name in ("appraisal_notes", "appraisal_score", "appraisal_opinion"):
-                del self.fields[name]
-
-    def appraisal(self) -> dict:
-        if self.cleaned_data.get("to") != PlanStatus.APPRAISED:
-            return {}
-        return {
-            name: self.cleaned_data.get(name)
-            for name in ("appraisal_notes", "appraisal_score", "appraisal_opinion")
-            if name in self.fields
-        }

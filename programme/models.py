@@ -16,7 +16,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import OFFICIAL_ROLES, REGISTRY_EDITORS, Role
-from core.models import TimeStampedModel
+from core.models import TimeStampedModel, TransitionLog
 from core.scoping import CHANGE, RestrictedManager, Scope
 from programme.choices import (
     AppraisalOpinion,
@@ -272,25 +272,16 @@ class ProductIdea(TimeStampedModel):
         return _producer_rows_q(scope, action)
 
 
-class IdeaTransition(models.Model):
-    """One status change of an idea (append-only; also in the audit log)."""
+class IdeaTransition(TransitionLog):
+    """One status change of an idea (append-only; also in the audit log; ``core.workflow``)."""
 
     idea = models.ForeignKey(ProductIdea, on_delete=models.CASCADE, related_name="transitions")
-    from_status = models.CharField(max_length=20, choices=IdeaStatus.choices)
-    to_status = models.CharField(max_length=20, choices=IdeaStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    at = models.DateTimeField(auto_now_add=True)
-    reason = models.TextField(blank=True)
 
-    class Meta:
+    workflow_fk = "idea"
+
+    class Meta(TransitionLog.Meta):
         verbose_name = _("idea status change")
         verbose_name_plural = _("idea status changes")
-        ordering = ["idea", "at", "pk"]
-
-    def __str__(self):
-        return f"{self.idea_id}: {self.from_status} → {self.to_status}"
 
 
 # --- business plans ---------------------------------------------------------------------
@@ -405,25 +396,17 @@ class BusinessPlan(TimeStampedModel):
         return _producer_rows_q(scope, action)
 
 
-class PlanTransition(models.Model):
-    """One status change of a business plan (append-only; also in the audit log)."""
+class PlanTransition(TransitionLog):
+    """One status change of a business plan (append-only; also in the audit log;
+    ``core.workflow``)."""
 
     plan = models.ForeignKey(BusinessPlan, on_delete=models.CASCADE, related_name="transitions")
-    from_status = models.CharField(max_length=20, choices=PlanStatus.choices)
-    to_status = models.CharField(max_length=20, choices=PlanStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    at = models.DateTimeField(auto_now_add=True)
-    reason = models.TextField(blank=True)
 
-    class Meta:
+    workflow_fk = "plan"
+
+    class Meta(TransitionLog.Meta):
         verbose_name = _("plan status change")
         verbose_name_plural = _("plan status changes")
-        ordering = ["plan", "at", "pk"]
-
-    def __str__(self):
-        return f"{self.plan_id}: {self.from_status} → {self.to_status}"
 
 
 class _PlanPart(models.Model):

@@ -4,40 +4,24 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import audit
-from core.notifications import notify
+from core.workflow.service import transition
 from programme import rules
-from programme.choices import (
-    IDEA_REASON_REQUIRED,
-    IDEA_TRANSITIONS,
-    PLAN_EDITABLE,
-    PLAN_FUNDABLE,
-    PLAN_REASON_REQUIRED,
-    PLAN_TRANSITIONS,
-    IdeaStatus,
-    PlanStatus,
-)
-from programme.models import (
-    BusinessPlan,
-    IdeaTransition,
-    PlanTransition,
-    ProductIdea,
-    ProgressEntry,
-    SupportLine,
-)
+from programme.choices import PLAN_EDITABLE, PLAN_FUNDABLE, IdeaStatus, PlanStatus
+from programme.models import BusinessPlan, ProductIdea, ProgressEntry, SupportLine
+from programme.workflows import APPRAISAL_FIELDS, BUSINESS_PLAN, IDEA
 
 IDEA_FIXED = {"producer", "unit", "status", "registered_by", "decided_on"}
 PLAN_FIXED = {"idea", "producer", "unit", "status", "product", "dossier", "approved_on"}
 
 
-# --- who may move what ------------------------------------------------------------------
+# --- who may do what --------------------------------------------------------------------
 
 
 def acts_as(user, unit, role: str) -> bool:
@@ -52,42 +36,6 @@ def acts_as(user, unit, role: str) -> bool:
         or unit.province_id in scope.unit_ids("province", [role])
         or (unit.parent_id is not None and unit.parent_id in scope.unit_ids("district", [role]))
     )
-
-
-def _moves(user, producer, unit, table, status) -> list[str]:
-    if user is None or not getattr(user, "is_authenticated", False):
-        return []
-    member = producer.members.filter(pk=user.pk).exists()
-    moves = []
-    for target, roles in table.get(status, {}).items():
-        if ("producer" in roles and member) or any(
-            acts_as(user, unit, r) for r in roles if r != "producer"
-        ):
-            moves.append(target)
-    return moves
-
-
-def allowed_idea_moves(user, idea: ProductIdea) -> list[str]:
-    return _moves(user, idea.producer, idea.unit, IDEA_TRANSITIONS, idea.status)
-
-
-def allowed_plan_moves(user, plan: BusinessPlan) -> list[str]:
-    return _moves(user, plan.producer, plan.unit, PLAN_TRANSITIONS, plan.status)
-
-
-def _check_move(table, reasons, label, source, to, allowed, reason, system):
-    if to not in table.get(source, {}):
-        raise ValidationError(
-            _("“%(from)s” cannot become “%(to)s”.") % {"from": label(source), "to": label(to)}
-        )
-    if not system and to not in allowed:
-        raise PermissionDenied(_("Your role cannot make this step."))
-    if to in reasons and not reason.strip():
-        raise ValidationError({"reason": _("Give the reason for this step.")})
-
-
-def _notify_members(obj, producer, text, url):
-    notify(producer.members.all(), text[:500], url)
 
 
 # --- ideas ------------------------------------------------------------------------------
@@ -136,52 +84,18 @@ def idea_update(*, actor, idea: ProductIdea, reason: str = "", **fields) -> Prod
     return idea
 
 
-@transaction.atomic
 def idea_transition(
-    *, actor, idea: ProductIdea, to: str, reason: str = "", system: bool = False
+    *,
+    actor,
+    idea: ProductIdea,
+    to: str = "",
+    action: str = "",
+    reason: str = "",
+    system: bool = False,
 ) -> ProductIdea:
-    """Accept, return (with reasons), resubmit or withdraw an idea."""
-    idea = (
-        ProductIdea.objects.select_for_update().select_related("unit", "producer").get(pk=idea.pk)
-    )
-    source = idea.status
-    _check_move(
-        IDEA_TRANSITIONS,
-        IDEA_REASON_REQUIRED,
-        lambda s: IdeaStatus(s).label if s in IdeaStatus.values else s,
-        source,
-        to,
-        [] if system else allowed_idea_moves(actor, idea),
-        reason,
-        system,
-    )
-    idea.status = to
-    if to == IdeaStatus.ACCEPTED:
-        idea.decided_on = timezone.localdate()
-    idea.save(update_fields=["status", "decided_on", "updated_at"])
-    IdeaTransition.objects.create(
-        idea=idea,
-        from_status=source,
-        to_status=to,
-        actor=actor if getattr(actor, "pk", None) else None,
-        reason=reason,
-    )
-    audit.record(
-        actor=actor,
-        action="ocop.idea.transitioned",
-        target=idea,
-        before={"status": source},
-        after={"status": to},
-        reason=reason,
-    )
-    text = _("Product idea “%(idea)s”: %(status)s.") % {
-        "idea": idea,
-        "status": IdeaStatus(to).label,
-    }
-    if reason:
-        text = f"{text} {_('Reason')}: {reason}"
-    _notify_members(idea, idea.producer, text, reverse("programme:idea_detail", args=[idea.pk]))
-    return idea
+    """Accept, return (with reasons), resubmit or withdraw an idea: the step named by its
+    ``action`` or by the status it leads ``to`` (``programme.workflows.IDEA``)."""
+    return transition(idea, action, to=to, actor=actor, reason=reason, system=system, wf=IDEA)
 
 
 # --- business plans ---------------------------------------------------------------------
@@ -226,20 +140,27 @@ def requested_total(plan: BusinessPlan, exclude_line: int | None = None) -> Deci
     return qs.aggregate(s=Sum("amount"))["s"] or Decimal(0)
 
 
-def _check_budget(plan: BusinessPlan, requested: Decimal, field: str) -> None:
+def budget_refusal(plan: BusinessPlan, requested: Decimal, field: str) -> dict | None:
+    """None when ``requested`` fits in the budget less the own contribution, else the
+    refusal ({field: message}): the rule of the support lines and of the plan's submission."""
     room = rules.support_room(
         total_budget=plan.total_budget, own_contribution=plan.own_contribution
     )
     if requested > room:
-        raise ValidationError(
-            {
-                field: _(
-                    "The support requested (%(requested)s VND) exceeds the budget less the "
-                    "own contribution (%(room)s VND)."
-                )
-                % {"requested": rules.format_vnd(requested), "room": rules.format_vnd(room)}
-            }
-        )
+        return {
+            field: _(
+                "The support requested (%(requested)s VND) exceeds the budget less the "
+                "own contribution (%(room)s VND)."
+            )
+            % {"requested": rules.format_vnd(requested), "room": rules.format_vnd(room)}
+        }
+    return None
+
+
+def _check_budget(plan: BusinessPlan, requested: Decimal, field: str) -> None:
+    refusal = budget_refusal(plan, requested, field)
+    if refusal:
+        raise ValidationError(refusal)
 
 
 @transaction.atomic
@@ -341,80 +262,31 @@ def support_line_remove(*, actor, line: SupportLine) -> None:
     audit.record(actor=actor, action="ocop.business_plan.line_removed", target=plan, before=before)
 
 
-APPRAISAL_FIELDS = ("appraisal_notes", "appraisal_score", "appraisal_opinion")
-
-
-@transaction.atomic
 def plan_transition(
     *,
     actor,
     plan: BusinessPlan,
-    to: str,
+    to: str = "",
+    action: str = "",
     reason: str = "",
     system: bool = False,
     **appraisal,
 ) -> BusinessPlan:
-    """Submit, appraise (notes, score, opinion), approve, return, complete or cancel a plan."""
-    plan = (
-        BusinessPlan.objects.select_for_update(of=("self",))
-        .select_related("unit", "producer", "idea")
-        .get(pk=plan.pk)
-    )
-    source = plan.status
-    _check_move(
-        PLAN_TRANSITIONS,
-        PLAN_REASON_REQUIRED,
-        lambda s: PlanStatus(s).label if s in PlanStatus.values else s,
-        source,
-        to,
-        [] if system else allowed_plan_moves(actor, plan),
-        reason,
-        system,
-    )
+    """Submit, appraise (notes, score, opinion), approve, return, complete or cancel a plan:
+    the step named by its ``action`` or by the status it leads ``to``
+    (``programme.workflows.BUSINESS_PLAN``)."""
     if set(appraisal) - set(APPRAISAL_FIELDS):
         raise ValueError("only the appraisal fields can change with a step")
-    today = timezone.localdate()
-    if to == PlanStatus.SUBMITTED:
-        _check_budget(plan, requested_total(plan), "total_budget")
-    if to == PlanStatus.APPRAISED:
-        for name, value in appraisal.items():
-            setattr(plan, name, value)
-        errors = {}
-        if not (plan.appraisal_notes or "").strip():
-            errors["appraisal_notes"] = _("Write the appraisal notes.")
-        if not plan.appraisal_opinion:
-            errors["appraisal_opinion"] = _("Give the appraisal opinion.")
-        if errors:
-            raise ValidationError(errors)
-        plan.appraised_on = today
-    if to == PlanStatus.APPROVED:
-        plan.approved_on = today
-    plan.status = to
-    plan.full_clean()
-    plan.save()
-    PlanTransition.objects.create(
-        plan=plan,
-        from_status=source,
-        to_status=to,
-        actor=actor if getattr(actor, "pk", None) else None,
-        reason=reason,
-    )
-    audit.record(
+    return transition(
+        plan,
+        action,
+        to=to,
         actor=actor,
-        action="ocop.business_plan.transitioned",
-        target=plan,
-        before={"status": source},
-        after={"status": to, **{k: audit._jsonable(v) for k, v in appraisal.items()}},
         reason=reason,
+        system=system,
+        data=appraisal,
+        wf=BUSINESS_PLAN,
     )
-    text = _("Business plan “%(plan)s”: %(status)s.") % {
-        "plan": plan.idea.name,
-        "status": PlanStatus(to).label,
-    }
-    if reason:
-        text = f"{text} {_('Reason')}: {reason}"
-    _notify_members(plan, plan.producer, text, reverse("programme:plan_detail", args=[plan.pk]))
-    return plan
 
 
 @transaction.atomic

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from core.workflow.views import TransitionView
 from programme import views, views_funding
 
 app_name = "programme"
@@ -9,12 +10,20 @@ urlpatterns = [
     path("ideas/new/", views.idea_create, name="idea_create"),
     path("ideas/<int:pk>/", views.idea_detail, name="idea_detail"),
     path("ideas/<int:pk>/edit/", views.idea_edit, name="idea_edit"),
-    path("ideas/<int:pk>/status/", views.idea_transition, name="idea_transition"),
+    path(
+        "ideas/<int:pk>/status/",
+        TransitionView.as_view(workflow="idea"),
+        name="idea_transition",
+    ),
     path("ideas/<int:idea_pk>/plan/", views.plan_create, name="plan_create"),
     path("plans/", views.plan_list, name="plan_list"),
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/edit/", views.plan_edit, name="plan_edit"),
-    path("plans/<int:pk>/status/", views.plan_transition, name="plan_transition"),
+    path(
+        "plans/<int:pk>/status/",
+        TransitionView.as_view(workflow="business_plan"),
+        name="plan_transition",
+    ),
     path("plans/<int:pk>/lines/add/", views.line_add, name="line_add"),
     path("plans/<int:pk>/lines/<int:line_pk>/remove/", views.line_remove, name="line_remove"),
     path("plans/<int:pk>/progress/", views.progress_add, name="progress_add"),

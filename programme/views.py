@@ -17,9 +17,7 @@ from programme.choices import PLAN_EDITABLE, IdeaStatus, PlanStatus
 from programme.forms import (
     IdeaEditForm,
     IdeaForm,
-    IdeaTransitionForm,
     PlanForm,
-    PlanTransitionForm,
     ProgressForm,
     SupportLineForm,
 )
@@ -79,13 +77,12 @@ def idea_create(request):
 
 def idea_detail(request, pk):
     idea = get_object_or_404(
-        ProductIdea.objects.restrict(request.user)
-        .select_related("producer", "unit", "product_set", "existing_product", "plan")
-        .prefetch_related("transitions__actor"),
+        ProductIdea.objects.restrict(request.user).select_related(
+            "producer", "unit", "product_set", "existing_product", "plan"
+        ),
         pk=pk,
     )
     can_change = ProductIdea.objects.restrict(request.user, CHANGE).filter(pk=pk).exists()
-    allowed = services.allowed_idea_moves(request.user, idea)
     plan = getattr(idea, "plan", None)
     return render(
         request,
@@ -95,7 +92,6 @@ def idea_detail(request, pk):
             "plan": plan,
             "can_edit": can_change and idea.status in {IdeaStatus.REGISTERED, IdeaStatus.RETURNED},
             "can_plan": can_change and idea.status == IdeaStatus.ACCEPTED and plan is None,
-            "transition_form": IdeaTransitionForm(allowed=allowed) if allowed else None,
         },
     )
 
@@ -114,28 +110,6 @@ def idea_edit(request, pk):
             messages.success(request, _("The changes were saved."))
             return redirect("programme:idea_detail", pk=pk)
     return render(request, "programme/idea_form.html", {"form": form, "idea": idea})
-
-
-@require_POST
-def idea_transition(request, pk):
-    idea = get_object_or_404(ProductIdea.objects.restrict(request.user), pk=pk)
-    form = IdeaTransitionForm(request.POST, allowed=services.allowed_idea_moves(request.user, idea))
-    if form.is_valid():
-        try:
-            services.idea_transition(
-                actor=request.user,
-                idea=idea,
-                to=form.cleaned_data["to"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as exc:
-            _flash_errors(request, exc)
-        else:
-            messages.success(request, _("The status was changed."))
-    else:
-        for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
-    return redirect("programme:idea_detail", pk=pk)
 
 
 # --- business plans ---------------------------------------------------------------------
@@ -173,7 +147,6 @@ def plan_detail(request, pk):
         BusinessPlan.objects.restrict(request.user)
         .select_related("idea__product_set", "producer", "unit__province", "product", "dossier")
         .prefetch_related(
-            "transitions__actor",
             "progress__author",
             Prefetch(
                 "lines",
@@ -194,7 +167,6 @@ def plan_detail(request, pk):
     can_fund = plan.status in {PlanStatus.APPROVED, PlanStatus.COMPLETED} and services.acts_as(
         request.user, plan.unit, Role.PROVINCIAL_OFFICE
     )
-    allowed = services.allowed_plan_moves(request.user, plan)
     lines = list(plan.lines.all())
     totals = {
         "requested": sum((line.amount for line in lines), 0),
@@ -228,7 +200,6 @@ def plan_detail(request, pk):
             if editable
             else None,
             "progress_form": ProgressForm(initial={"date": timezone.localdate()}),
-            "transition_form": PlanTransitionForm(allowed=allowed) if allowed else None,
         },
     )
 
@@ -257,29 +228,6 @@ def plan_edit(request, pk):
     return render(
         request, "programme/plan_form.html", {"form": form, "plan": plan, "idea": plan.idea}
     )
-
-
-@require_POST
-def plan_transition(request, pk):
-    plan = get_object_or_404(BusinessPlan.objects.restrict(request.user), pk=pk)
-    form = PlanTransitionForm(request.POST, allowed=services.allowed_plan_moves(request.user, plan))
-    if form.is_valid():
-        try:
-            services.plan_transition(
-                actor=request.user,
-                plan=plan,
-                to=form.cleaned_data["to"],
-                reason=form.cleaned_data["reason"],
-                **form.appraisal(),
-            )
-        except ValidationError as exc:
-            _flash_errors(request, exc)
-        else:
-            messages.success(request, _("The status was changed."))
-    else:
-        for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
-    return redirect("programme:plan_detail", pk=pk)
 
 
 @require_POST

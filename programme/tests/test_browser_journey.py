@@ -37,15 +37,22 @@ def sign_in(browser, base, username, password):
     return context, page
 
 
-def step(page, to, **fields):
-    page.locator("#id_to").select_option(label=to)
+def step(page, action, *, form=False, **fields):
+    """Take a step from the next-step panel: its button, or (``form``) its form — the step's
+    fields, the confirmation of an irreversible step — and its confirm button."""
+    page.get_by_test_id(f"action-{action}").click()
+    if not (form or fields):
+        return
     for name, value in fields.items():
-        locator = page.locator(f"#id_{name}")
+        locator = page.locator(f"#id_{action}_{name}")
         if name == "appraisal_opinion":
             locator.select_option(value=value)
         else:
             locator.fill(value)
-    page.get_by_test_id("transition").click()
+    confirm = page.locator(f"#id_{action}_confirm")
+    if confirm.count():
+        confirm.check()
+    page.get_by_test_id(f"confirm-{action}").click()
 
 
 def test_idea_to_approved_plan_then_an_inspection_opens_a_revocation(
@@ -73,9 +80,9 @@ def test_idea_to_approved_plan_then_an_inspection_opens_a_revocation(
     # 2. the provincial office accepts it
     ctx, page = sign_in(browser, base, "tinh_dn", pw)
     page.goto(idea_url)
-    step(page, "Được chấp thuận")
+    step(page, "accept", form=True)
     expect(page.get_by_test_id("idea-status")).to_have_text("Được chấp thuận")
-    expect(page.get_by_test_id("transitions")).to_contain_text("Được chấp thuận")
+    expect(page.get_by_test_id("workflow-history")).to_contain_text("Được chấp thuận")
     shot(page, "2-idea-accepted")
     ctx.close()
 
@@ -105,11 +112,11 @@ def test_idea_to_approved_plan_then_an_inspection_opens_a_revocation(
     page.get_by_test_id("add-line").click()
     expect(page.locator(".messages")).to_contain_text("tối đa 5.000.000 đồng")
     shot(page, "3-plan-lines")
-    step(page, "Đã gửi thẩm định")
+    step(page, "submit")
     expect(page.get_by_test_id("plan-status")).to_have_text("Đã gửi thẩm định")
     step(
         page,
-        "Đã thẩm định",
+        "appraise",
         appraisal_notes="Phương án khả thi; vốn đối ứng đủ.",
         appraisal_score="84",
         appraisal_opinion="agree",
@@ -122,7 +129,7 @@ def test_idea_to_approved_plan_then_an_inspection_opens_a_revocation(
     ctx, page = sign_in(browser, base, "tinh_dn", pw)
     page.goto(plan_url)
     expect(page.get_by_test_id("appraisal")).to_contain_text("84")
-    step(page, "Đã phê duyệt")
+    step(page, "approve", form=True)
     expect(page.get_by_test_id("plan-status")).to_have_text("Đã phê duyệt")
     shot(page, "4-plan-approved")
     page.goto(f"{base}/programme/support/needs/?year=2026")

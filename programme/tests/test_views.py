@@ -117,12 +117,12 @@ class TestScreens:
     def test_returning_without_reason_is_explained(self, client, personas, world):
         client.force_login(personas.provincial)
         idea = world["idea_x"]
-        client.post(reverse("programme:idea_transition", args=[idea.pk]), {"to": "returned"})
+        client.post(reverse("programme:idea_transition", args=[idea.pk]), {"action": "return"})
         idea.refresh_from_db()
         assert idea.status == IdeaStatus.REGISTERED
         client.post(
             reverse("programme:idea_transition", args=[idea.pk]),
-            {"to": "returned", "reason": "Bổ sung mô tả."},
+            {"action": "return", "reason": "Bổ sung mô tả."},
         )
         idea.refresh_from_db()
         assert idea.status == IdeaStatus.RETURNED
@@ -132,7 +132,9 @@ class TestScreens:
         assert "Thiết kế bao bì, nhãn mác" in page
         assert "15.000.000" in page
         assert "Ngân sách tỉnh" in page
-        assert "Lịch sử trạng thái" in page
+        # the next-step panel, with the steps so far
+        assert 'data-testid="workflow-history"' in page
+        assert "Đã gửi thẩm định → Đã thẩm định" in page
 
     def test_the_plan_becomes_a_dossier_from_its_page(self, client, personas, world):
         client.force_login(personas.commune)
