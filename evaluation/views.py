@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.pdf import pdf_response, render_pdf
-from core.scoping import CHANGE
+from core.scoping import CHANGE, in_scope
 from evaluation import selectors, services
 from evaluation.models import CriteriaSheet, CriteriaVersion, SelfAssessment
 from registry.models import Document, Product
@@ -93,9 +93,9 @@ def assessment_list(request):
 
 @require_POST
 def assessment_start(request):
-    product = get_object_or_404(
-        Product.objects.restrict(request.user, CHANGE), pk=request.POST.get("product")
-    )
+    product = in_scope(Product, request.user, CHANGE, pk=request.POST.get("product") or 0)
+    if product is None:
+        raise Http404
     try:
         assessment = services.self_assessment_start(actor=request.user, product=product)
     except ValidationError as exc:
