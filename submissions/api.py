@@ -6,10 +6,9 @@ from rest_framework import serializers
 
 from core.api import FormCreateMixin, ScopedReadViewSet, WorkflowAdapter, resource
 from submissions import services
-from submissions.choices import DossierKind, Status
+from submissions.choices import DossierKind
 from submissions.forms import DossierForm
 from submissions.models import Dossier, Round
-from submissions.services import REASON_REQUIRED, allowed_moves, dossier_transition
 
 
 class DossierInput(serializers.Serializer):
@@ -53,20 +52,9 @@ resource(
 )
 
 
-def _dossier_steps(user, dossier):
-    return [
-        (to, Status(to).label, (dossier.status, to) in REASON_REQUIRED)
-        for to in allowed_moves(user, dossier)
-    ]
-
-
-def _dossier_take(*, actor, obj, action, reason="", **fields):
-    if "round" in fields:
-        fields["round"] = Round.objects.restrict(actor).filter(pk=fields["round"] or 0).first()
-    return dossier_transition(actor=actor, dossier=obj, to=action, reason=reason, **fields)
-
-
-WORKFLOW = WorkflowAdapter(_dossier_steps, _dossier_take, fields=("form03_summary", "round"))
+# The steps of ``submissions.workflows.DOSSIER``, named by their action (or, as before, by
+# the status they lead to); Form 03 and the round are the fields some steps take.
+WORKFLOW = WorkflowAdapter.of("dossier")
 
 resource(
     "dossiers",

@@ -8,7 +8,11 @@ class SubmissionsConfig(AppConfig):
 
     def ready(self):
         from core import related
+        from core.workflow.definition import register
         from submissions.related import dossiers_of_product
+        from submissions.workflows import DOSSIER
+
+        register(DOSSIER)
 
         related.register("registry.product", dossiers_of_product)
         from core.audit import register_actions

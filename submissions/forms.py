@@ -44,26 +44,6 @@ class DossierForm(forms.ModelForm):
         return data
 
 
-class MoveForm(forms.Form):
-    to = forms.CharField(widget=forms.HiddenInput)
-    reason = forms.CharField(
-        label=_("Reason / comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    form03_summary = forms.CharField(
-        label=_("Commune's assessment (Form 03)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Local raw materials, local labour, origin of the idea, local identity."),
-    )
-    round = forms.ModelChoiceField(
-        label=_("Evaluation round"), queryset=Round.objects.none(), required=False
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["round"].queryset = Round.objects.restrict(user).filter(is_open=True)
-
-
 class AdvisoryNoteForm(forms.ModelForm):
     class Meta:
         model = AdvisoryNote

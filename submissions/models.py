@@ -2,11 +2,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import OFFICIAL_ROLES
-from core.models import TimeStampedModel
+from core.models import TimeStampedModel, TransitionLog
 from core.scoping import RestrictedManager, Scope
 from submissions import rules
 from submissions.calendar import package_workdays, public_holidays
@@ -225,25 +224,17 @@ class Dossier(TimeStampedModel):
         return scope.units_q("product__producer__current_unit", OFFICIAL_ROLES) | own
 
 
-class DossierTransition(models.Model):
-    """One step of a dossier, with who moved it, when and why (also in the audit log)."""
+class DossierTransition(TransitionLog):
+    """One step of a dossier, with who moved it, when and why (also in the audit log;
+    ``core.workflow``, the workflow ``submissions.workflows.DOSSIER``)."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="transitions")
-    from_status = models.CharField(max_length=20, choices=Status.choices)
-    to_status = models.CharField(max_length=20, choices=Status.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    at = models.DateTimeField(default=timezone.now)
-    reason = models.TextField(blank=True)
 
-    class Meta:
+    workflow_fk = "dossier"
+
+    class Meta(TransitionLog.Meta):
         verbose_name = _("dossier step")
         verbose_name_plural = _("dossier steps")
-        ordering = ["at", "pk"]
-
-    def __str__(self):
-        return f"{self.dossier_id}: {self.from_status} → {self.to_status}"
 
 
 class AdvisoryNote(TimeStampedModel):

@@ -1,4 +1,5 @@
-"""Writes of the dossier workflow: one transition service, validated, audited, notified."""
+"""Writes of rounds, dossiers and the working calendar; a dossier moves through
+``core.workflow`` (``submissions.workflows.DOSSIER``)."""
 
 from __future__ import annotations
 
@@ -13,22 +14,10 @@ from django.utils.translation import gettext as _
 
 from core import audit
 from core.notifications import notify
-from core.scoping import VIEW
+from core.workflow.service import transition
 from submissions import rules
-from submissions.choices import NEXT_ACTOR, TRANSITIONS, DossierKind, RoundLevel, Status
-from submissions.models import Dossier, DossierTransition, Holiday, Round
-
-# Moves that must say why (returns, refusals, withdrawals, going back a step).
-REASON_REQUIRED = {
-    (Status.SUBMITTED, Status.RETURNED),
-    (Status.FORWARDED, Status.RETURNED),
-    (Status.ADVISORY, Status.RETURNED),
-    (Status.FORWARDED, Status.NOT_RECOGNISED),
-    (Status.SCORED, Status.NOT_RECOGNISED),
-    (Status.SCORED, Status.COUNCIL),
-    (Status.CENTRAL, Status.NOT_RECOGNISED),
-    (Status.CENTRAL, Status.SCORED),
-}
+from submissions.choices import NEXT_ACTOR, DossierKind, RoundLevel, Status
+from submissions.models import Dossier, Holiday, Round
 
 
 @transaction.atomic
@@ -96,83 +85,21 @@ def dossier_create(*, actor, product, kind=DossierKind.FIRST, origin="", **field
     return dossier
 
 
-def _is_member(user, dossier: Dossier) -> bool:
-    return dossier.product.producer.members.filter(pk=user.pk).exists()
-
-
-def allowed_moves(user, dossier: Dossier) -> list[str]:
-    """The statuses ``user`` may move ``dossier`` to now."""
-    moves = []
-    if user is None or not user.is_authenticated:
-        return moves
-    scope = user.get_scope()
-    in_scope = Dossier.objects.restrict(user, VIEW).filter(pk=dossier.pk).exists()
-    member = _is_member(user, dossier)
-    for target, roles in TRANSITIONS.get(dossier.status, {}).items():
-        as_producer = "producer" in roles and member
-        officials = [r for r in roles if r not in {"producer", "system"}]
-        as_official = in_scope and any(scope.has_role(r) for r in officials)
-        if as_producer or as_official:
-            moves.append(target)
-    return moves
-
-
-@transaction.atomic
 def dossier_transition(
-    *, actor, dossier: Dossier, to: str, reason: str = "", system: bool = False, **changes
+    *,
+    actor,
+    dossier: Dossier,
+    to: str = "",
+    action: str = "",
+    reason: str = "",
+    system: bool = False,
+    **data,
 ) -> Dossier:
-    """Move a dossier along the procedure. ``system`` is for other services (a council's
-    finalisation, a decision) that have already checked their own permissions."""
-    dossier = (
-        Dossier.objects.select_for_update(of=("self",))
-        .select_related("product__producer__current_unit__province", "round")
-        .get(pk=dossier.pk)
-    )
-    source = dossier.status
-    if to not in TRANSITIONS.get(source, {}):
-        raise ValidationError(
-            _("A dossier cannot go from “%(from)s” to “%(to)s”.")
-            % {"from": Status(source).label, "to": Status(to).label}
-        )
-    if not system and to not in allowed_moves(actor, dossier):
-        raise PermissionDenied(_("Your role cannot make this step for this dossier."))
-    if (source, to) in REASON_REQUIRED and not reason.strip():
-        raise ValidationError({"reason": _("Give the reason for this step.")})
-    today = timezone.localdate()
-    if to == Status.SUBMITTED:
-        dossier.submitted_on = today
-    if to == Status.FORWARDED:
-        if not (changes.get("form03_summary") or dossier.form03_summary).strip():
-            raise ValidationError(
-                {"form03_summary": _("The commune's assessment (Form 03) is required.")}
-            )
-        dossier.forwarded_on = today
-    if to == Status.ADVISORY and not (changes.get("round") or dossier.round):
-        raise ValidationError({"round": _("Choose the evaluation round.")})
-    if to in {Status.RECOGNISED, Status.NOT_RECOGNISED}:
-        dossier.decided_on = today
-    for name, value in changes.items():
-        setattr(dossier, name, value)
-    dossier.status = to
-    dossier.full_clean()
-    dossier.save()
-    DossierTransition.objects.create(
-        dossier=dossier,
-        from_status=source,
-        to_status=to,
-        actor=actor if getattr(actor, "pk", None) else None,
-        reason=reason,
-    )
-    audit.record(
-        actor=actor,
-        action="ocop.dossier.transitioned",
-        target=dossier,
-        before={"status": source},
-        after={"status": to, **{k: audit._jsonable(v) for k, v in changes.items()}},
-        reason=reason,
-    )
-    _notify(dossier, source, to, reason)
-    return dossier
+    """Move a dossier one step of its workflow (``submissions.workflows.DOSSIER``), named by
+    its action or by the status it leads to. ``data`` is the step's own data (Form 03, the
+    round, a decision's date). ``system`` is for other services (a council's finalisation, a
+    decision) that have already checked their own permissions."""
+    return transition(dossier, action, to=to, actor=actor, reason=reason, system=system, data=data)
 
 
 def waiting_users(dossier: Dossier, role: str):
@@ -189,14 +116,17 @@ def waiting_users(dossier: Dossier, role: str):
     return get_user_model().objects.filter(pk__in=user_ids, is_active=True)
 
 
-def _notify(dossier: Dossier, source: str, to: str, reason: str) -> None:
+def notify_step(dossier: Dossier, step) -> None:
+    """The effect of every step, after its commit: the producer's members and whoever acts
+    next are told (in-app notice; email queued)."""
+    to = step.transition.target
     url = reverse("submissions:dossier_detail", args=[dossier.pk])
     text = _("Dossier “%(dossier)s”: %(status)s.") % {
         "dossier": dossier,
         "status": Status(to).label,
     }
-    if reason:
-        text = f"{text} {_('Reason')}: {reason}"
+    if step.reason:
+        text = f"{text} {_('Reason')}: {step.reason}"
     people = list(dossier.product.producer.members.all())
     role = NEXT_ACTOR.get(to)
     if role and role != "producer":

@@ -11,9 +11,8 @@ from core import audit
 from submissions import services
 from submissions.choices import OPEN_STATUSES, Status
 from submissions.deadlines import current_deadline
-from submissions.forms import AdvisoryNoteForm, DossierForm, MoveForm, RoundForm
+from submissions.forms import AdvisoryNoteForm, DossierForm, RoundForm
 from submissions.models import Dossier, Round
-from submissions.services import allowed_moves
 
 PAGE_SIZE = 50
 
@@ -86,19 +85,11 @@ def dossier_detail(request, pk):
         pk=pk,
     )
     _with_deadlines([dossier], timezone.localdate(), services.holiday_dates())
-    moves = [(m, Status(m).label) for m in allowed_moves(request.user, dossier)]
     return render(
         request,
         "submissions/dossier_detail.html",
         {
             "dossier": dossier,
-            "moves": moves,
-            # each role sees only the fields it may fill: Form 03 with the commune's
-            # forwarding, the round with the office's move to the advisory group
-            "fills_form03": any(m == Status.FORWARDED for m, _label in moves),
-            "picks_round": any(m == Status.ADVISORY for m, _label in moves),
-            "move_form": MoveForm(user=request.user),
-            "transitions": dossier.transitions.select_related("actor"),
             "notes": dossier.advisory_notes.select_related("author"),
             "note_form": AdvisoryNoteForm(initial={"date": timezone.localdate()})
             if request.user.get_scope().has_role("advisory_member", "provincial_office")
@@ -107,34 +98,6 @@ def dossier_detail(request, pk):
             "self_assessment": dossier.product.self_assessments.order_by("-updated_at").first(),
         },
     )
-
-
-@require_POST
-def dossier_move(request, pk):
-    dossier = get_object_or_404(Dossier.objects.restrict(request.user), pk=pk)
-    form = MoveForm(request.POST, user=request.user)
-    if not form.is_valid():
-        messages.error(request, _("The step could not be read; try again."))
-        return redirect("submissions:dossier_detail", pk=pk)
-    data = form.cleaned_data
-    changes = {}
-    if data["form03_summary"]:
-        changes["form03_summary"] = data["form03_summary"]
-    if data["round"]:
-        changes["round"] = data["round"]
-    try:
-        services.dossier_transition(
-            actor=request.user, dossier=dossier, to=data["to"], reason=data["reason"], **changes
-        )
-    except PermissionDenied as exc:
-        messages.error(request, str(exc))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request, _("The dossier is now: %(status)s.") % {"status": Status(data["to"]).label}
-        )
-    return redirect("submissions:dossier_detail", pk=pk)
 
 
 @require_POST

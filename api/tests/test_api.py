@@ -353,14 +353,15 @@ def test_workflow_steps_are_listed_and_taken_through_one_endpoint_shape(rec):
     _t, commune = token_create(actor=rec.commune, name="c", scopes=["submissions:write"], days=1)
     url = f"/api/v1/dossiers/{dossier.pk}/actions/"
     steps = _client(producer).get(url).json()
-    assert {s["action"] for s in steps} == {"submitted", "withdrawn"}
+    assert {s["action"] for s in steps} == {"submit", "withdraw"}
+    # a step is named by its action, or (as before) by the status it leads to
     assert _client(producer).post(url, {"action": "submitted"}, format="json").status_code == 200
     # the commune forwards with its Form 03; without it the service refuses with a field message
-    missing = _client(commune).post(url, {"action": "forwarded"}, format="json")
+    missing = _client(commune).post(url, {"action": "forward"}, format="json")
     assert missing.status_code == 400 and "form03_summary" in missing.json()["fields"]
     forwarded = _client(commune).post(
         url,
-        {"action": "forwarded", "fields": {"form03_summary": "Nguyên liệu tại xã."}},
+        {"action": "forward", "fields": {"form03_summary": "Nguyên liệu tại xã."}},
         format="json",
     )
     assert forwarded.status_code == 200 and forwarded.json()["status"] == "forwarded"

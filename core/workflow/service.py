@@ -38,10 +38,12 @@ def acting_roles(wf: Workflow, user, obj) -> frozenset[str]:
     if not model.objects.restrict(user, VIEW).filter(pk=obj.pk).exists():
         return frozenset()
     if scope.is_admin:
-        return frozenset(r for t in wf.transitions for r in t.roles) - {SYSTEM}
-    # PRODUCER is membership of the object's producer, never a grant for its commune: a
-    # producer's assignment in a commune gives no step on another producer's records.
-    roles = set(scope.roles_at(_resolve(obj, wf.unit_path))) - {PRODUCER}
+        roles = {r for t in wf.transitions for r in t.roles}
+    else:
+        roles = set(scope.roles_at(_resolve(obj, wf.unit_path)))
+    # PRODUCER is membership of the object's own producer only: neither the administrator
+    # nor a "producer" role assignment at the same commune (another producer) makes it.
+    roles -= {SYSTEM, PRODUCER}
     if wf.producer_path:
         producer = _resolve(obj, wf.producer_path)
         if producer is not None and producer.members.filter(pk=scope.user_id).exists():

@@ -12,13 +12,14 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def submitted(personas):
+def submitted(personas, django_capture_on_commit_callbacks):
     dossier = services.dossier_create(
         actor=personas.producer, product=personas.producer_x.products.get()
     )
-    return services.dossier_transition(
-        actor=personas.producer, dossier=dossier, to=Status.SUBMITTED
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the notices follow the commit
+        return services.dossier_transition(
+            actor=personas.producer, dossier=dossier, to=Status.SUBMITTED
+        )
 
 
 def test_the_commune_officer_sees_what_waits_for_him(client, personas, submitted):

@@ -62,7 +62,7 @@ def test_the_cycle_from_submission_to_certificate(live_server, browser, personas
     page.goto(f"{base}/dossiers/new/")
     page.get_by_label("Sản phẩm").select_option(label="Nước mắm Hải Châu")
     page.get_by_test_id("create-dossier").click()
-    page.get_by_test_id("move-submitted").click()
+    page.get_by_test_id("action-submit").click()
     expect(page.get_by_test_id("dossier-status")).to_have_text("Đã nộp UBND xã")
     shot(page, "20-producer-submitted")
     dossier_url = page.url
@@ -72,18 +72,20 @@ def test_the_cycle_from_submission_to_certificate(live_server, browser, personas
     ctx, page = sign_in(browser, base, "xa_haichau", pw)
     expect(page.get_by_test_id("waiting")).to_contain_text("Nước mắm Hải Châu")
     page.goto(dossier_url)
+    page.get_by_test_id("action-forward").click()  # the step opens with its Form 03
     page.get_by_label("Báo cáo đánh giá của xã (Mẫu số 03)").fill(
         "Nguyên liệu cá cơm đánh bắt tại địa phương; 12 lao động địa phương; ý tưởng của chủ thể."
     )
-    page.get_by_test_id("move-forwarded").click()
+    page.get_by_test_id("confirm-forward").click()
     expect(page.get_by_test_id("dossier-status")).to_have_text("Tại cơ quan OCOP tỉnh")
     ctx.close()
 
     # 3. the provincial office accepts it into the round; the council session is opened
     ctx, page = sign_in(browser, base, "tinh_dn", pw)
     page.goto(dossier_url)
+    page.get_by_test_id("action-advisory").click()  # the step opens with the round
     page.get_by_label("Đợt đánh giá").select_option(label=rnd.name)
-    page.get_by_test_id("move-advisory").click()
+    page.get_by_test_id("confirm-advisory").click()
     expect(page.get_by_test_id("dossier-status")).to_have_text("Tổ tư vấn rà soát")
     ctx.close()
     dossier = Dossier.objects.get(product__producer=personas.producer_x)

@@ -1,0 +1,268 @@
+"""The dossier workflow (ADR 0006), declared as data for ``core.workflow``.
+
+draft → submitted (to the commune) → forwarded (Form 03, at the provincial office) →
+advisory (the round is chosen) → council → scored → recognised, or central (≥90) →
+recognised / back to scored; returns for correction, refusals and the producer's withdrawal
+on the way. Every (from, to) pair of the procedure is declared exactly once; a step with the
+same verb, roles and rules from several states is one transition with several sources.
+"""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.choices import Role
+from core.workflow.definition import PRODUCER, SYSTEM, Transition, Workflow
+from core.workflow.forms import StepForm
+from submissions.choices import Status as S
+from submissions.models import Round
+from submissions.services import notify_step
+
+COMMUNE = Role.COMMUNE_OFFICER.value
+OFFICE = Role.PROVINCIAL_OFFICE.value
+ADVISORY = Role.ADVISORY_MEMBER.value
+
+
+# --- the data some steps take ----------------------------------------------------------------
+class Form03Form(StepForm):
+    """The commune's assessment (Form 03), written when it forwards the dossier."""
+
+    form03_summary = forms.CharField(
+        label=_("Commune's assessment (Form 03)"),
+        required=False,  # the guard asks for it unless the dossier already has one
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Local raw materials, local labour, origin of the idea, local identity."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.obj is not None:
+            self.fields["form03_summary"].initial = self.obj.form03_summary
+
+
+class RoundStepForm(StepForm):
+    """The evaluation round, chosen by the provincial office when it accepts the dossier."""
+
+    round = forms.ModelChoiceField(
+        label=_("Evaluation round"),
+        queryset=Round.objects.none(),
+        required=False,  # the guard asks for it unless the dossier already has one
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["round"].queryset = Round.objects.restrict(self.user).filter(is_open=True)
+        if self.obj is not None and self.obj.round_id:
+            self.fields["round"].initial = self.obj.round_id
+
+
+# --- guards: the refusals, as the service gave them ------------------------------------------
+def _has_form03(dossier, data):
+    if not ((data.get("form03_summary") or "").strip() or dossier.form03_summary.strip()):
+        return {"form03_summary": _("The commune's assessment (Form 03) is required.")}
+    return None
+
+
+def _has_round(dossier, data):
+    if not (data.get("round") or dossier.round_id):
+        return {"round": _("Choose the evaluation round.")}
+    return None
+
+
+# --- what a step sets besides the status -----------------------------------------------------
+def _submitted(dossier, data, actor):
+    dossier.submitted_on = timezone.localdate()
+
+
+def _forwarded(dossier, data, actor):
+    summary = (data.get("form03_summary") or "").strip()
+    if summary:
+        dossier.form03_summary = summary
+    dossier.forwarded_on = timezone.localdate()
+
+
+def _round(dossier, data, actor):
+    if data.get("round"):
+        dossier.round = data["round"]
+
+
+def _decided(dossier, data, actor):
+    # a recorded decision gives its own date; a refusal is decided today
+    dossier.decided_on = data.get("decided_on") or timezone.localdate()
+
+
+NOTIFY = (notify_step,)  # after the commit: the producer and whoever acts next
+
+CLOSED = _("The dossier is closed: the product needs a new dossier to be evaluated again.")
+
+DOSSIER = Workflow(
+    name="dossier",
+    model="submissions.Dossier",
+    states=S,
+    log_model="submissions.DossierTransition",
+    unit_path="product__producer__current_unit",
+    producer_path="product__producer",
+    url_name="submissions:dossier_move",
+    detail_url_name="submissions:dossier_detail",
+    select_related=("product__producer__current_unit__province", "round"),
+    impossible=_("A dossier cannot go from “%(from)s” to “%(to)s”."),
+    transitions=(
+        # --- the producer and the commune ---------------------------------------------------
+        Transition(
+            "submit",
+            _("Submit the dossier to the commune"),
+            sources={S.DRAFT},
+            target=S.SUBMITTED,
+            roles={PRODUCER, COMMUNE},
+            apply=_submitted,
+            effects=NOTIFY,
+        ),
+        Transition(
+            "resubmit",
+            _("Resubmit the corrected dossier"),
+            sources={S.RETURNED},
+            target=S.SUBMITTED,
+            roles={PRODUCER, COMMUNE},
+            apply=_submitted,
+            effects=NOTIFY,
+        ),
+        Transition(
+            "forward",
+            _("Forward the dossier to the province"),
+            sources={S.SUBMITTED},
+            target=S.FORWARDED,
+            roles={COMMUNE},
+            form=Form03Form,
+            guards=(_has_form03,),
+            apply=_forwarded,
+            effects=NOTIFY,
+        ),
+        Transition(
+            "commune_return",
+            _("Return for correction"),
+            sources={S.SUBMITTED},
+            target=S.RETURNED,
+            roles={COMMUNE},
+            reason_required=True,
+            style="secondary",
+            effects=NOTIFY,
+        ),
+        Transition(
+            "withdraw",
+            _("Withdraw the dossier"),
+            sources={S.DRAFT, S.SUBMITTED, S.RETURNED},
+            target=S.WITHDRAWN,
+            roles={PRODUCER},
+            style="danger",
+            confirm=_(
+                "A withdrawn dossier cannot be reopened: to be evaluated, the product needs a "
+                "new dossier."
+            ),
+            effects=NOTIFY,
+        ),
+        # --- the provincial office and the advisory group -----------------------------------
+        Transition(
+            "advisory",
+            _("Send to the advisory group"),
+            sources={S.FORWARDED},
+            target=S.ADVISORY,
+            roles={OFFICE},
+            form=RoundStepForm,
+            guards=(_has_round,),
+            apply=_round,
+            effects=NOTIFY,
+        ),
+        Transition(
+            "council",
+            _("Put to the council"),
+            sources={S.ADVISORY},
+            target=S.COUNCIL,
+            roles={OFFICE, ADVISORY},
+            effects=NOTIFY,
+        ),
+        Transition(
+            "province_return",
+            _("Return for correction"),
+            sources={S.FORWARDED, S.ADVISORY},
+            target=S.RETURNED,
+            roles={OFFICE},
+            reason_required=True,
+            style="secondary",
+            effects=NOTIFY,
+        ),
+        Transition(
+            "reject",
+            _("Refuse the dossier"),
+            sources={S.FORWARDED},
+            target=S.NOT_RECOGNISED,
+            roles={OFFICE},
+            reason_required=True,
+            style="danger",
+            confirm=CLOSED,
+            help_text=_("When the dossier has grounds for refusal before the evaluation."),
+            apply=_decided,
+            effects=NOTIFY,
+        ),
+        # --- after the council ---------------------------------------------------------------
+        Transition(
+            "scored",
+            _("Record the council's result"),
+            sources={S.COUNCIL},
+            target=S.SCORED,
+            roles={SYSTEM},  # the council's finalisation
+            effects=NOTIFY,
+        ),
+        Transition(
+            "propose_central",
+            _("Propose to the central council"),
+            sources={S.SCORED},
+            target=S.CENTRAL,
+            roles={OFFICE},
+            help_text=_("For a dossier of 90 points or more (5 stars)."),
+            effects=NOTIFY,
+        ),
+        Transition(
+            "re_evaluate",
+            _("Send back to the council"),
+            sources={S.SCORED},
+            target=S.COUNCIL,
+            roles={OFFICE},
+            reason_required=True,
+            style="secondary",
+            effects=NOTIFY,
+        ),
+        Transition(
+            "central_below",
+            _("Back to the province (below 90 points)"),
+            sources={S.CENTRAL},
+            target=S.SCORED,
+            roles={OFFICE},
+            reason_required=True,
+            style="secondary",
+            help_text=_("The province then decides on the central council's score."),
+            effects=NOTIFY,
+        ),
+        Transition(
+            "recognise",
+            _("Recognise by decision"),
+            sources={S.SCORED, S.CENTRAL},
+            target=S.RECOGNISED,
+            roles={SYSTEM},  # the decision is recorded (recognition.services)
+            apply=_decided,
+            effects=NOTIFY,
+        ),
+        Transition(
+            "not_recognise",
+            _("Do not recognise"),
+            sources={S.SCORED, S.CENTRAL},
+            target=S.NOT_RECOGNISED,
+            roles={OFFICE, SYSTEM},
+            reason_required=True,
+            style="danger",
+            confirm=CLOSED,
+            apply=_decided,
+            effects=NOTIFY,
+        ),
+    ),
+)
