@@ -87,6 +87,15 @@ def reference_data(db):
         call_command("load_holidays", verbosity=0)
 
 
+@pytest.fixture(autouse=True)
+def _reference_data_in_every_database_test(request):
+    """Every test marked for the database finds the reference data, whatever ran before it
+    in its process (a transactional or browser test flushes the tables; with one pytest
+    process per core the order of files differs from run to run)."""
+    if request.node.get_closest_marker("django_db") is not None:
+        request.getfixturevalue("reference_data")
+
+
 @pytest.fixture
 def units(reference_data):
     from types import SimpleNamespace
