@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.formatting import money
 from core.scoping import CHANGE
 from programme.models import (
     BusinessPlan,
@@ -12,7 +13,6 @@ from programme.models import (
     SupportDecision,
     SupportLine,
 )
-from programme.rules import format_vnd
 from registry.choices import ProducerStatus
 from registry.models import Producer, Product
 
@@ -111,7 +111,7 @@ class SupportLineForm(_ServiceForm):
 
 def _content_label(content: SupportContent) -> str:
     if content.rate is not None:
-        rate = f"{format_vnd(content.rate)} đ/{content.unit_of_measure}"
+        rate = f"{money(content.rate)}/{content.unit_of_measure}"
         return f"{content.code}. {content.name} — {rate}"
     return f"{content.code}. {content.name}"
 

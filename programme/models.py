@@ -16,6 +16,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import OFFICIAL_ROLES, REGISTRY_EDITORS, Role
+from core.formatting import day, money, percent
 from core.models import TimeStampedModel, TransitionLog
 from core.scoping import CHANGE, RestrictedManager, Scope
 from programme.choices import (
@@ -457,7 +458,7 @@ class SupportLine(_PlanPart):
         ]
 
     def __str__(self):
-        return f"{self.content.name}: {self.amount}"
+        return f"{self.content.name}: {money(self.amount)}"
 
 
 class ProgressEntry(_PlanPart):
@@ -481,7 +482,7 @@ class ProgressEntry(_PlanPart):
         ordering = ["plan", "-date", "-pk"]
 
     def __str__(self):
-        return f"{self.date:%d/%m/%Y} {self.percent_done}%"
+        return f"{day(self.date)} {percent(self.percent_done, 0)}"
 
 
 # --- allocations and disbursements ------------------------------------------------------
@@ -507,7 +508,7 @@ class SupportAllocation(TimeStampedModel):
         ordering = ["-decided_on", "-pk"]
 
     def __str__(self):
-        return f"{self.line.content.name} — {self.get_source_display()}: {self.amount}"
+        return f"{self.line.content.name} — {self.get_source_display()}: {money(self.amount)}"
 
     @property
     def audit_unit(self):
@@ -541,7 +542,7 @@ class Disbursement(models.Model):
         ordering = ["-paid_on", "-pk"]
 
     def __str__(self):
-        return f"{self.paid_on:%d/%m/%Y}: {self.amount}"
+        return f"{day(self.paid_on)}: {money(self.amount)}"
 
     @property
     def audit_unit(self):

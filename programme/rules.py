@@ -87,8 +87,3 @@ def aggregate_needs(
             seen_cols.add(content)
         table.cells[(unit, content)] = table.cell(unit, content) + Cell(quantity, amount, 1)
     return table
-
-
-def format_vnd(amount: Decimal) -> str:
-    """An amount of đồng the Vietnamese way: 15.000.000 (dots between thousands)."""
-    return f"{amount:,.0f}".replace(",", ".")

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import audit
+from core.formatting import number
 from core.workflow.service import transition
 from programme import rules
 from programme.choices import PLAN_EDITABLE, PLAN_FUNDABLE, IdeaStatus, PlanStatus
@@ -152,7 +153,7 @@ def budget_refusal(plan: BusinessPlan, requested: Decimal, field: str) -> dict |
                 "The support requested (%(requested)s VND) exceeds the budget less the "
                 "own contribution (%(room)s VND)."
             )
-            % {"requested": rules.format_vnd(requested), "room": rules.format_vnd(room)}
+            % {"requested": number(requested, 0), "room": number(room, 0)}
         }
     return None
 
@@ -206,7 +207,7 @@ def _check_line(plan: BusinessPlan, line: SupportLine) -> None:
                     "The amount exceeds what %(decision)s allows for this content: "
                     "at most %(cap)s VND."
                 )
-                % {"decision": decision, "cap": rules.format_vnd(cap)}
+                % {"decision": decision, "cap": number(cap, 0)}
             }
         )
     _check_budget(plan, requested_total(plan, line.pk) + line.amount, "amount")

@@ -10,6 +10,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from core import audit
+from core.formatting import number
 from programme import rules
 from programme.choices import PLAN_FUNDABLE
 from programme.models import (
@@ -22,7 +23,8 @@ from programme.models import (
 
 
 def _money(value: Decimal) -> str:
-    return rules.format_vnd(value)
+    """An amount in a sentence that names its unit ("… VND"): grouped, no decimals."""
+    return number(value, 0)
 
 
 @transaction.atomic

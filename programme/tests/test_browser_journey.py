@@ -104,7 +104,7 @@ def test_idea_to_approved_plan_then_an_inspection_opens_a_revocation(
         page.get_by_label("Số lượng").fill(quantity)
         page.get_by_label("Kinh phí đề nghị hỗ trợ (đồng)").fill(amount)
         page.get_by_test_id("add-line").click()
-    expect(page.get_by_test_id("lines-total")).to_have_text("35.000.000")
+    expect(page.get_by_test_id("lines-total")).to_have_text("35.000.000\xa0₫")
     # a line above the decision's rate is refused with the reason
     page.locator("#id_content").select_option(index=2)
     page.get_by_label("Số lượng").fill("1")
@@ -133,7 +133,7 @@ def test_idea_to_approved_plan_then_an_inspection_opens_a_revocation(
     expect(page.get_by_test_id("plan-status")).to_have_text("Đã phê duyệt")
     shot(page, "4-plan-approved")
     page.goto(f"{base}/programme/support/needs/?year=2026")
-    expect(page.get_by_test_id("needs-total")).to_have_text("35.000.000")
+    expect(page.get_by_test_id("needs-total")).to_have_text("35.000.000\xa0₫")
     shot(page, "5-support-needs")
     page.goto(f"{base}/programme/plans/")
     expect(page.get_by_text("Chả cá thu Hải Châu")).to_be_visible()
