@@ -30,6 +30,8 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from core.formatting import number
+
 MB = 1024 * 1024
 MAX_PARTS = 1_000
 # 32,767 characters of at most 4 bytes each, written as entities (&amp;) at worst 6 bytes
@@ -87,7 +89,7 @@ def _too_big() -> str:
 
 
 def _number(n: int) -> str:
-    return f"{n:,}".replace(",", ".")  # 100.000, as Vietnamese write it
+    return number(n)  # 100.000 in Vietnamese, 100,000 in English
 
 
 def _too_many_rows(limit: int) -> str:

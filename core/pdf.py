@@ -1,13 +1,22 @@
 """HTML → PDF with WeasyPrint (Vietnamese text in DejaVu fonts, named explicitly in CSS)."""
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils import translation
+
+
+def render_html(template: str, context: dict, request=None) -> str:
+    """The HTML of a PDF. Our PDFs are official documents written in Vietnamese whatever
+    the interface language: labels, figures and dates (core.formatting) are Vietnamese."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return render_to_string(template, context, request=request)
 
 
 def render_pdf(template: str, context: dict, request=None) -> bytes:
     from weasyprint import HTML
 
-    html = render_to_string(template, context, request=request)
+    html = render_html(template, context, request=request)
     base_url = request.build_absolute_uri("/") if request is not None else None
     return HTML(string=html, base_url=base_url).write_pdf()
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.choices import Role
+from core.formatting import number
 from core.scoping import CHANGE, VIEW
 from evaluation.councils import CouncilMember, Evaluation, EvaluationStatus, ScoreSheet
 from inspection.choices import InspectionStatus
@@ -131,7 +132,8 @@ def _stamp_requests(user, scope, today):
         yield Item(
             _("Stamps"),
             batch.product.name,
-            _("Stamp request: %(n)s stamps, lot %(lot)s") % {"n": batch.quantity, "lot": batch.lot},
+            _("Stamp request: %(n)s stamps, lot %(lot)s")
+            % {"n": number(batch.quantity), "lot": batch.lot},
             reverse("trace:batch_detail", args=[batch.pk]),
             None,
             batch.created_at,

@@ -3,6 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.formatting import points
 from core.related import Link, Panel
 from evaluation.councils import Evaluation
 
@@ -18,7 +19,7 @@ def evaluations_of_dossier(user, dossier) -> Panel | None:
     for ev in evaluations:
         note = ""
         if ev.is_finalised:
-            note = _("total %(total)s") % {"total": ev.total}
+            note = _("total %(total)s") % {"total": points(ev.total)}
             if ev.star:
                 note += f" · {ev.star}★"
         links.append(

@@ -7,6 +7,8 @@ from decimal import Decimal
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
+from core.formatting import day, number
+
 WIDTH, HEIGHT, PAD = 220, 70, 14
 
 
@@ -42,8 +44,8 @@ def trend_svg(row, plan) -> str:
                 f(y(p.value)),
                 f(bar),
                 f(HEIGHT - PAD - y(p.value)),
-                p.on.strftime("%d/%m/%Y"),
-                p.value,
+                day(p.on),
+                number(p.value),
                 f(PAD + i * step + bar / 2),
                 HEIGHT - 2,
                 f"{p.on:%m/%y}",
@@ -63,7 +65,7 @@ def trend_svg(row, plan) -> str:
             f(bar),
             f(HEIGHT - PAD - y(row.projected)),
             _("Projected at the end of the period"),
-            row.projected,
+            number(row.projected),
             f(x + bar / 2),
             HEIGHT - 2,
             _("proj."),
@@ -75,7 +77,7 @@ def trend_svg(row, plan) -> str:
         f(y(target)),
         f(y(target)),
         _("Target"),
-        target,
+        number(target),
     )
     summary = _("Trend by quarter; dashed line: target; hollow bar: projection.")
     return format_html(

@@ -12,10 +12,13 @@ import io
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
+from django.utils import translation
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from core import formatting
 from plans import indicators, rules
 from plans.choices import Comparison, Light
 from plans.figures import figure
@@ -39,14 +42,12 @@ SYMBOL = {
 
 
 def _num(value: Decimal | None) -> str:
-    if value is None:
-        return "—"
-    text = f"{value.normalize():f}"
-    return text.replace(".", ",")
+    return formatting.number(value)
 
 
 def target_text(target, percent: bool) -> str:
-    """“≥ 70%”, “15–20”, “≤ 5”: the target as an office writes it."""
+    """“≥ 70%”, “15–20”, “≤ 5”: the target as an office writes it (in the active
+    language's figures: “≥ 1.500” in Vietnamese, “≥ 1,500” in English)."""
     unit = "%" if percent else ""
     if target.comparison == Comparison.BETWEEN:
         return f"{_num(target.value)}–{_num(target.value_max)}{unit}"
@@ -104,7 +105,13 @@ def quarter_end(year: int, quarter: int) -> datetime.date:
 
 def build(plan: Plan, user, *, quarter: int, today: datetime.date) -> Report:
     """Figures of each target at the end of ``quarter`` (or today, if earlier): the plan's,
-    or a commune officer's commune's share of them — the dashboard's figures."""
+    or a commune officer's commune's share of them — the dashboard's figures. The texts are
+    Vietnamese whatever the interface language, as the document is."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _build(plan, user, quarter=quarter, today=today)
+
+
+def _build(plan: Plan, user, *, quarter: int, today: datetime.date) -> Report:
     year = plan.year
     on = min(quarter_end(year, quarter), today, plan.period_end)
     area = local_area(user, plan)
@@ -128,7 +135,9 @@ def build(plan: Plan, user, *, quarter: int, today: datetime.date) -> Report:
             assessment = ASSESSMENT[Light.ON_TRACK if achieved >= share else Light.BEHIND]
         actual_text = _num(actual) + ("%" if percent and actual is not None else "")
         if result and result.denominator is not None:
-            actual_text += f" ({result.numerator}/{result.denominator})"
+            actual_text += (
+                f" ({formatting.number(result.numerator)}/{formatting.number(result.denominator)})"
+            )
         rows.append(
             ReportRow(
                 number=number,

@@ -22,7 +22,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import FileResponse
 from django.shortcuts import render
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext
 from openpyxl import Workbook
@@ -30,6 +30,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from accounts.choices import Role
+from core.formatting import number
 from core.scoping import VIEW
 from geo.choices import REFORM_DATE, Level
 from geo.models import AdministrativeUnit, UnitSuccession
@@ -104,7 +105,7 @@ class Statistics:
 
 
 def _number(n: int) -> str:
-    return formats.number_format(n, force_grouping=True)
+    return number(n)
 
 
 def summary_sentence(total: Row) -> str:

@@ -35,6 +35,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from core.formatting import number
 from market.choices import SalesPointStatus
 from market.models import SalesPoint
 from market.selectors import where_to_buy
@@ -128,7 +129,7 @@ def repeat_title(earlier: int) -> str:
     """The title of a repeated verification (its plural form chosen per visit)."""
     return ngettext(
         "Already verified %(counter)s time", "Already verified %(counter)s times", earlier
-    ) % {"counter": earlier}
+    ) % {"counter": number(earlier)}
 
 
 def _visit_values(request, result, serial: str, form_serial: str) -> dict[str, str]:

@@ -19,6 +19,7 @@ import math
 import uuid
 import warnings
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import PurePath
 from typing import IO, Any
 
@@ -28,11 +29,11 @@ from django.core.files import File
 from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import audit
+from core.formatting import number
 from core.scoping import CHANGE
 from registry.models import Document, Producer, Product, ProductImage
 
@@ -175,9 +176,7 @@ def _declared_type(file) -> str:
 def _megabytes(size: int) -> str:
     """Megabytes rounded up to one decimal, so a file just over the limit never reads equal."""
     tenths = math.ceil(size * 10 / (1024 * 1024))
-    if tenths % 10 == 0:
-        return str(tenths // 10)
-    return number_format(tenths / 10, decimal_pos=1)
+    return number(Decimal(tenths) / 10)  # 2, 2,5 (vi) or 2.5 (en)
 
 
 def _check_image(file: IO[bytes], kind: Kind, name: str) -> None:
