@@ -8,12 +8,11 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from core.listing import write_list_xlsx
+from core import xlsxformats as xf
+from core.listing import Column, write_list_xlsx
 from inspection.selectors import subject_label
 
 CHUNK = 2000
-
-Column = tuple[str, int, Callable[[Any], Any]]  # header, width, getter
 
 
 def _inspectors(inspection) -> str:
@@ -38,7 +37,7 @@ INSPECTION_COLUMNS: list[Column] = [
     ("Địa điểm", 28, lambda i: i.place),
     ("Người kiểm tra", 30, _inspectors),
     ("Trạng thái", 14, lambda i: i.get_status_display()),
-    ("Số vi phạm", 10, lambda i: i.violation_count),
+    ("Số vi phạm", 10, lambda i: i.violation_count, xf.INTEGER),
     ("Ngày hoàn thành", 12, lambda i: i.completed_on),
     ("Kết luận", 40, lambda i: i.conclusion),
 ]
@@ -72,7 +71,7 @@ ACTION_COLUMNS: list[Column] = [
     ("Biện pháp khắc phục", 40, lambda a: a.description),
     ("Thời hạn", 12, lambda a: a.deadline),
     ("Tình trạng", 14, _action_state),
-    ("Số ngày còn lại", 10, lambda a: a.days_left() if a.done_on is None else None),
+    ("Số ngày còn lại", 10, lambda a: a.days_left() if a.done_on is None else None, xf.INTEGER),
     ("Ngày hoàn thành", 12, lambda a: a.done_on),
     ("Ghi chú theo dõi", 36, lambda a: a.done_note),
 ]
@@ -85,7 +84,7 @@ PLAN_COLUMNS: list[Column] = [
     ("Loại", 14, lambda p: p.get_kind_display()),
     ("Số quyết định", 18, lambda p: p.decision_number),
     ("Ngày quyết định", 12, lambda p: p.decision_date),
-    ("Số cuộc kiểm tra", 12, lambda p: p.inspection_count),
+    ("Số cuộc kiểm tra", 12, lambda p: p.inspection_count, xf.INTEGER),
     ("Ghi chú", 30, lambda p: p.notes),
 ]
 

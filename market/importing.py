@@ -20,6 +20,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from core import xlsxformats as xf
 from core.scoping import VIEW, in_scope
 from core.text import fold
 from geo.choices import Level
@@ -282,7 +283,7 @@ def export_xlsx(points) -> Any:
                 row.append(cell)
             elif hasattr(cell_value, "year"):
                 cell = WriteOnlyCell(sheet, value=cell_value)
-                cell.number_format = "DD/MM/YYYY"
+                cell.number_format = xf.DATE
                 row.append(cell)
             else:
                 row.append(cell_value if cell_value != "" else None)

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import QuerySet
 
-from core.listing import write_list_xlsx
+from core import xlsxformats as xf
+from core.listing import Column, write_list_xlsx
 
 CHUNK = 2000
-
-Column = tuple[str, int, Callable[[Any], Any]]  # header, width, getter
 
 
 def _yes(value: bool) -> str:
@@ -20,7 +19,8 @@ def _yes(value: bool) -> str:
 
 
 def _percent(share) -> Any:
-    return float(share.percent) if share.percent is not None else "—"
+    """The share in percent units (85.5), or an empty cell when nobody is counted."""
+    return float(share.percent) if share.percent is not None else None
 
 
 COURSE_COLUMNS: list[Column] = [
@@ -34,9 +34,9 @@ COURSE_COLUMNS: list[Column] = [
     ("Đơn vị tổ chức", 26, lambda c: c.unit.full_name),
     ("Cơ quan tổ chức", 30, lambda c: c.organiser),
     ("Giảng viên", 26, lambda c: c.trainer),
-    ("Kinh phí (đồng)", 16, lambda c: c.budget),
-    ("Số người trong danh sách", 12, lambda c: c.listed),
-    ("Số người tham dự", 12, lambda c: c.present),
+    ("Kinh phí (đồng)", 16, lambda c: c.budget, xf.MONEY),
+    ("Số người trong danh sách", 12, lambda c: c.listed, xf.INTEGER),
+    ("Số người tham dự", 12, lambda c: c.present, xf.INTEGER),
     ("Ghi chú", 30, lambda c: c.notes),
 ]
 
@@ -60,22 +60,27 @@ ACTIVITY_COLUMNS: list[Column] = [
     ("Tiêu đề, nội dung", 44, lambda a: a.title),
     ("Đơn vị thực hiện", 26, lambda a: a.unit.full_name),
     ("Đối tượng", 30, lambda a: "; ".join(a.audience_labels)),
-    ("Số người được tiếp cận", 14, lambda a: a.reached),
-    ("Số chủ thể được tiếp cận", 14, lambda a: a.producer_count),
+    ("Số người được tiếp cận", 14, lambda a: a.reached, xf.INTEGER),
+    ("Số chủ thể được tiếp cận", 14, lambda a: a.producer_count, xf.INTEGER),
     ("Đường dẫn", 30, lambda a: a.link),
     ("Ghi chú", 30, lambda a: a.notes),
 ]
 
 COVERAGE_COLUMNS: list[Column] = [
     ("Đơn vị", 34, lambda r: ("Cấp tỉnh: " if r.level_only else "") + r.unit.full_name),
-    ("Cán bộ đã tập huấn", 12, lambda r: r.officials.numerator),
-    ("Tổng số cán bộ", 12, lambda r: r.officials.denominator),
-    ("Tỷ lệ cán bộ được tập huấn (%)", 14, lambda r: _percent(r.officials)),
-    ("Chủ thể đã tập huấn", 12, lambda r: r.producers_trained.numerator),
-    ("Tổng số chủ thể", 12, lambda r: r.producers_trained.denominator),
-    ("Tỷ lệ chủ thể được tập huấn (%)", 14, lambda r: _percent(r.producers_trained)),
-    ("Chủ thể được tuyên truyền", 12, lambda r: r.producers_informed.numerator),
-    ("Tỷ lệ chủ thể được tuyên truyền (%)", 14, lambda r: _percent(r.producers_informed)),
+    ("Cán bộ đã tập huấn", 12, lambda r: r.officials.numerator, xf.INTEGER),
+    ("Tổng số cán bộ", 12, lambda r: r.officials.denominator, xf.INTEGER),
+    ("Tỷ lệ cán bộ được tập huấn (%)", 14, lambda r: _percent(r.officials), xf.PERCENT),
+    ("Chủ thể đã tập huấn", 12, lambda r: r.producers_trained.numerator, xf.INTEGER),
+    ("Tổng số chủ thể", 12, lambda r: r.producers_trained.denominator, xf.INTEGER),
+    ("Tỷ lệ chủ thể được tập huấn (%)", 14, lambda r: _percent(r.producers_trained), xf.PERCENT),
+    ("Chủ thể được tuyên truyền", 12, lambda r: r.producers_informed.numerator, xf.INTEGER),
+    (
+        "Tỷ lệ chủ thể được tuyên truyền (%)",
+        14,
+        lambda r: _percent(r.producers_informed),
+        xf.PERCENT,
+    ),
 ]
 
 PEOPLE_COLUMNS: list[Column] = [

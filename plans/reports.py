@@ -18,7 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
-from core import formatting
+from core import formatting, xlsxformats
 from plans import indicators, rules
 from plans.choices import Comparison, Light
 from plans.figures import figure
@@ -63,6 +63,16 @@ class ReportRow:
     actual_text: str
     achieved: Decimal | None
     assessment: str
+    is_percent: bool = False
+
+    @property
+    def actual_format(self) -> str:
+        """The .xlsx format of the actual figure: a percentage or a count."""
+        if self.is_percent:
+            return xlsxformats.PERCENT
+        if self.actual is not None and self.actual != self.actual.to_integral_value():
+            return xlsxformats.DECIMAL
+        return xlsxformats.INTEGER
 
 
 @dataclass
@@ -147,6 +157,7 @@ def _build(plan: Plan, user, *, quarter: int, today: datetime.date) -> Report:
                 actual_text=actual_text,
                 achieved=achieved,
                 assessment=assessment,
+                is_percent=percent,
             )
         )
     province = plan.province.name
@@ -216,6 +227,7 @@ def to_xlsx(report: Report) -> bytes:
         ]
         for col, value in enumerate(values, start=1):
             cell = ws.cell(row=header_row + offset, column=col, value=value)
+            xlsxformats.apply(cell, {4: row.actual_format, 5: xlsxformats.PERCENT}.get(col))
             cell.border = border
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     sign_row = header_row + len(report.rows) + 2

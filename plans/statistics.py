@@ -30,7 +30,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from accounts.choices import Role
+from core import xlsxformats
 from core.formatting import number
+from core.listing import safe_row
 from core.scoping import VIEW
 from geo.choices import REFORM_DATE, Level
 from geo.models import AdministrativeUnit, UnitSuccession
@@ -376,14 +378,16 @@ def statistics_view(request):
 
 
 def _table(sheet, bold, header: list[str], rows: list[list]) -> None:
+    """A bold header, then rows of a label and counts (numbers with grouping)."""
     cells = []
     for text in header:
         cell = WriteOnlyCell(sheet, value=text)
         cell.font = bold
         cells.append(cell)
     sheet.append(cells)
+    counts = [None] + [xlsxformats.INTEGER] * (len(header) - 1)
     for row in rows:
-        sheet.append(row)
+        sheet.append(safe_row(sheet, row, counts))
 
 
 def _row_values(row: Row) -> list:
@@ -398,7 +402,7 @@ def export_workbook(stats: Statistics):
     per_group = [*counts, _("Products"), _("Producers")]
     summary = workbook.create_sheet(_("Summary")[:31])
     area = stats.area.full_name if stats.area else _("Everything I may see")
-    summary.append([_("On"), stats.on.strftime("%d/%m/%Y")])
+    summary.append(safe_row(summary, [_("On"), stats.on]))
     summary.append([_("Province"), area])
     summary.append([stats.sentence])
     summary.append([])

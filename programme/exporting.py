@@ -4,8 +4,6 @@ approval (title, unit, a commune × content table with totals, signatures)."""
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable
-from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -13,12 +11,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
-from core.listing import write_list_xlsx
+from core import xlsxformats as xf
+from core.listing import Column, write_list_xlsx
 
 CHUNK = 2000
-MONEY_FORMAT = "#,##0"
 
-Column = tuple[str, int, Callable[[Any], Any]]  # header, width, getter
 
 IDEA_COLUMNS: list[Column] = [
     ("Mã", 8, lambda i: i.pk),
@@ -46,13 +43,13 @@ PLAN_COLUMNS: list[Column] = [
     ("Xã/phường", 20, lambda p: p.unit.name),
     ("Thực hiện từ", 12, lambda p: p.starts_on),
     ("Thực hiện đến", 12, lambda p: p.ends_on),
-    ("Tổng kinh phí (đồng)", 18, lambda p: p.total_budget),
-    ("Vốn đối ứng của chủ thể (đồng)", 18, lambda p: p.own_contribution),
-    ("Đề nghị hỗ trợ (đồng)", 18, lambda p: p.requested),
-    ("Đã phân bổ (đồng)", 18, lambda p: p.allocated),
-    ("Đã giải ngân (đồng)", 18, lambda p: p.disbursed),
+    ("Tổng kinh phí (đồng)", 18, lambda p: p.total_budget, xf.MONEY),
+    ("Vốn đối ứng của chủ thể (đồng)", 18, lambda p: p.own_contribution, xf.MONEY),
+    ("Đề nghị hỗ trợ (đồng)", 18, lambda p: p.requested, xf.MONEY),
+    ("Đã phân bổ (đồng)", 18, lambda p: p.allocated, xf.MONEY),
+    ("Đã giải ngân (đồng)", 18, lambda p: p.disbursed, xf.MONEY),
     ("Trạng thái", 18, lambda p: p.get_status_display()),
-    ("Điểm thẩm định", 10, lambda p: p.appraisal_score),
+    ("Điểm thẩm định", 10, lambda p: p.appraisal_score, xf.INTEGER),
     ("Ý kiến thẩm định", 24, lambda p: p.get_appraisal_opinion_display()),
     ("Ngày phê duyệt", 12, lambda p: p.approved_on),
     ("Hồ sơ đánh giá", 10, lambda p: p.dossier_id),
@@ -69,9 +66,9 @@ ALLOCATION_COLUMNS: list[Column] = [
     ("Nguồn kinh phí", 26, lambda a: a.get_source_display()),
     ("Quyết định phân bổ", 20, lambda a: a.decision_number),
     ("Ngày phân bổ", 12, lambda a: a.decided_on),
-    ("Số tiền phân bổ (đồng)", 18, lambda a: a.amount),
-    ("Đã giải ngân (đồng)", 18, lambda a: a.paid),
-    ("Còn lại (đồng)", 18, lambda a: a.amount - a.paid),
+    ("Số tiền phân bổ (đồng)", 18, lambda a: a.amount, xf.MONEY),
+    ("Đã giải ngân (đồng)", 18, lambda a: a.paid, xf.MONEY),
+    ("Còn lại (đồng)", 18, lambda a: a.amount - a.paid, xf.MONEY),
 ]
 
 SHEETS = {
@@ -179,7 +176,7 @@ def _money_row(sheet, row: int, values: list, bold: bool = False) -> None:
         if bold:
             cell.font = _BOLD
         if index > 2:
-            cell.number_format = MONEY_FORMAT
+            cell.number_format = xf.MONEY
 
 
 def export_needs(needs, *, office: str = ""):

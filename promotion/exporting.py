@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable
-from typing import Any
 
 from django.db.models import QuerySet
 
-from core.listing import write_list_xlsx
+from core import xlsxformats as xf
+from core.listing import Column, write_list_xlsx
 
 CHUNK = 2000
-
-Column = tuple[str, int, Callable[[Any], Any]]  # header, width, getter
 
 
 def _products(obj) -> str:
@@ -30,10 +27,10 @@ EVENT_COLUMNS: list[Column] = [
     ("Quốc gia", 14, lambda e: e.country),
     ("Đơn vị tổ chức", 28, lambda e: e.organiser),
     ("Tỉnh/thành phố tổ chức", 20, lambda e: e.province.name),
-    ("Kinh phí (đồng)", 16, lambda e: e.budget),
-    ("Lượt khách", 12, lambda e: e.visitors),
-    ("Doanh thu tại chỗ (đồng)", 18, lambda e: e.sales_on_site),
-    ("Số chủ thể tham gia", 12, lambda e: e.participant_count),
+    ("Kinh phí (đồng)", 16, lambda e: e.budget, xf.MONEY),
+    ("Lượt khách", 12, lambda e: e.visitors, xf.INTEGER),
+    ("Doanh thu tại chỗ (đồng)", 18, lambda e: e.sales_on_site, xf.MONEY),
+    ("Số chủ thể tham gia", 12, lambda e: e.participant_count, xf.INTEGER),
     ("Ghi chú", 30, lambda e: e.notes),
 ]
 
@@ -46,8 +43,8 @@ PARTICIPATION_COLUMNS: list[Column] = [
     ("Sản phẩm trưng bày", 40, _products),
     ("Số gian hàng", 12, lambda p: p.booth_number),
     ("Diện tích gian hàng", 14, lambda p: p.booth_size),
-    ("Doanh thu tại chỗ (đồng)", 18, lambda p: p.sales_on_site),
-    ("Số hợp đồng ký kết", 12, lambda p: p.contracts_signed),
+    ("Doanh thu tại chỗ (đồng)", 18, lambda p: p.sales_on_site, xf.MONEY),
+    ("Số hợp đồng ký kết", 12, lambda p: p.contracts_signed, xf.INTEGER),
 ]
 
 CONTRACT_COLUMNS: list[Column] = [
@@ -59,7 +56,7 @@ CONTRACT_COLUMNS: list[Column] = [
     ("Đối tác", 30, lambda c: c.counterparty),
     ("Loại đối tác", 20, lambda c: c.get_counterparty_kind_display()),
     ("Sản phẩm", 40, _products),
-    ("Giá trị (đồng)", 16, lambda c: c.value),
+    ("Giá trị (đồng)", 16, lambda c: c.value, xf.MONEY),
     ("Ngày ký", 12, lambda c: c.signed_on),
     ("Hiệu lực từ", 12, lambda c: c.starts_on),
     ("Hiệu lực đến", 12, lambda c: c.ends_on),

@@ -11,6 +11,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from core import xlsxformats as xf
+from core.listing import safe_row
 from recognition import selectors
 from recognition.choices import IN_FORCE, CertificateState
 from submissions.choices import Status
@@ -20,6 +22,7 @@ from submissions.models import Dossier, Holiday
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BOLD = Font(bold=True)
 STAR_COLUMNS = (3, 4, 5)
+INT = xf.INTEGER
 
 DOSSIER_HEADERS = [
     "STT",
@@ -59,6 +62,12 @@ CERTIFICATE_HEADERS = [
     "Hiệu lực đến",
     "Tình trạng",
 ]
+
+
+# number formats per column (None: an id, a year, a text or a date, formatted by type)
+DOSSIER_FORMATS = [None] * 13 + [INT]  # … "Còn lại (ngày)"
+CERTIFICATE_FORMATS = [None] * 10 + [None, xf.SCORE]  # "Hạng sao", "Điểm"
+COUNT_FORMATS = [None, INT, INT]
 
 
 def _header(ws, titles):
@@ -113,30 +122,46 @@ def dossiers_xlsx(user, today: dt.date | None = None) -> bytes:
             kind = d.get_kind_display()
             label = str(deadline.label) if deadline else ""
         ws.append(
-            [
-                n,
-                d.pk,
-                d.product.name,
-                d.product.producer.name,
-                unit.full_name,
-                unit.province.name if unit.province_id else "",
-                str(kind),
-                _label(Status, d.status),
-                d.round.name if d.round else "",
-                d.submitted_on,
-                d.forwarded_on,
-                label,
-                deadline.due if deadline else None,
-                deadline.days_left if deadline else None,
-                ("Có" if deadline.overdue else "Không") if deadline else "",
-            ]
+            safe_row(
+                ws,
+                [
+                    n,
+                    d.pk,
+                    d.product.name,
+                    d.product.producer.name,
+                    unit.full_name,
+                    unit.province.name if unit.province_id else "",
+                    str(kind),
+                    _label(Status, d.status),
+                    d.round.name if d.round else "",
+                    d.submitted_on,
+                    d.forwarded_on,
+                    label,
+                    deadline.due if deadline else None,
+                    deadline.days_left if deadline else None,
+                    ("Có" if deadline.overdue else "Không") if deadline else "",
+                ],
+                DOSSIER_FORMATS,
+            )
         )
     summary = wb.create_sheet("Theo trạng thái")
     _header(summary, ["Trạng thái", "Số hồ sơ", "Quá hạn"])
     for status in Status:
         if by_status[status]:
-            summary.append([_label(Status, status), by_status[status], overdue_by_status[status]])
-    summary.append(["Tổng cộng", sum(by_status.values()), sum(overdue_by_status.values())])
+            summary.append(
+                safe_row(
+                    summary,
+                    [_label(Status, status), by_status[status], overdue_by_status[status]],
+                    COUNT_FORMATS,
+                )
+            )
+    summary.append(
+        safe_row(
+            summary,
+            ["Tổng cộng", sum(by_status.values()), sum(overdue_by_status.values())],
+            COUNT_FORMATS,
+        )
+    )
     return _save(wb)
 
 
@@ -175,42 +200,53 @@ def recognised_xlsx(user, decision=None, today: dt.date | None = None) -> bytes:
         by_set[str(product.product_set)][c.stars] += 1
         by_unit[(province, unit.full_name)][c.stars] += 1
         ws.append(
-            [
-                n,
-                c.number,
-                c.product_name,
-                c.product_code,
-                c.producer_name,
-                str(product.product_set),
-                product.product_set.industry,
-                product.product_set.group,
-                unit.full_name,
-                province,
-                c.stars,
-                float(c.score) if c.score is not None else None,
-                c.decision.number,
-                c.decision.date,
-                c.authority,
-                c.issued_on,
-                c.expires_on,
-                _label(CertificateState, state),
-            ]
+            safe_row(
+                ws,
+                [
+                    n,
+                    c.number,
+                    c.product_name,
+                    c.product_code,
+                    c.producer_name,
+                    str(product.product_set),
+                    product.product_set.industry,
+                    product.product_set.group,
+                    unit.full_name,
+                    province,
+                    c.stars,
+                    float(c.score) if c.score is not None else None,
+                    c.decision.number,
+                    c.decision.date,
+                    c.authority,
+                    c.issued_on,
+                    c.expires_on,
+                    _label(CertificateState, state),
+                ],
+                CERTIFICATE_FORMATS,
+            )
         )
 
     stars = wb.create_sheet("Theo hạng sao")
     _header(stars, ["Hạng sao", "Số sản phẩm"])
     for star in STAR_COLUMNS:
-        stars.append([f"{star} sao", by_star[star]])
-    stars.append(["Tổng cộng", sum(by_star.values())])
+        stars.append(safe_row(stars, [f"{star} sao", by_star[star]], COUNT_FORMATS))
+    stars.append(safe_row(stars, ["Tổng cộng", sum(by_star.values())], COUNT_FORMATS))
 
     sets = wb.create_sheet("Theo bộ sản phẩm")
     _header(sets, ["Bộ sản phẩm", "3 sao", "4 sao", "5 sao", "Tổng"])
     for name in sorted(by_set, key=lambda s: int(s.split(".")[0]) if s[:1].isdigit() else 0):
         counts = by_set[name]
-        sets.append([name, *(counts[s] for s in STAR_COLUMNS), sum(counts.values())])
+        sets.append(
+            safe_row(
+                sets,
+                [name, *(counts[s] for s in STAR_COLUMNS), sum(counts.values())],
+                [None, *[INT] * 4],
+            )
+        )
 
     units = wb.create_sheet("Theo đơn vị hành chính")
     _header(units, ["Tỉnh/thành phố", "Xã/phường", "3 sao", "4 sao", "5 sao", "Tổng"])
     for (province, commune), counts in sorted(by_unit.items()):
-        units.append([province, commune, *(counts[s] for s in STAR_COLUMNS), sum(counts.values())])
+        values = [province, commune, *(counts[s] for s in STAR_COLUMNS), sum(counts.values())]
+        units.append(safe_row(units, values, [None, None, *[INT] * 4]))
     return _save(wb)

@@ -28,6 +28,7 @@ from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from core import xlsxformats as xf
 from core.csvsafe import FORMULA_STARTS
 from core.text import fold
 
@@ -65,6 +66,7 @@ class Column:
     numeric_prefix: str = ""  # CODE: a numeric cell lost this prefix (a phone's leading 0)
     export_only: bool = False  # written for readers, ignored on import
     note: Promise | str = ""
+    number_format: str = ""  # .xlsx: the format of a figure (core.xlsxformats)
 
     @property
     def key(self) -> str:
@@ -128,9 +130,15 @@ def producer_columns() -> list[Column]:
         Column("Điện thoại", "phone", CODE, 14, numeric_prefix="0"),
         Column("Email", "email", TEXT, 24),
         Column("Website", "website", TEXT, 24),
-        Column("Tổng số lao động", "workforce_total", INT, 10),
-        Column("Lao động tại địa phương", "workforce_local", INT, 10),
-        Column("Tỷ lệ vốn góp của cộng đồng (%)", "community_capital_share", DECIMAL, 12),
+        Column("Tổng số lao động", "workforce_total", INT, 10, number_format=xf.INTEGER),
+        Column("Lao động tại địa phương", "workforce_local", INT, 10, number_format=xf.INTEGER),
+        Column(
+            "Tỷ lệ vốn góp của cộng đồng (%)",
+            "community_capital_share",
+            DECIMAL,
+            12,
+            number_format=xf.PERCENT,
+        ),
         Column("Xếp loại HTX", "cooperative_rating", CHOICE, 12),
         Column("Câu lạc bộ / hiệp hội OCOP", "club_membership", TEXT, 24),
         Column("Trạng thái", "status", CHOICE, 14, note=_("Blank: active.")),
@@ -183,7 +191,9 @@ def product_columns() -> list[Column]:
             pad_digits=13,
             note=_("13 digits; the check digit is verified."),
         ),
-        Column("Giá", "price", DECIMAL, 12, note=_("In đồng, a whole number.")),
+        Column(
+            "Giá", "price", DECIMAL, 12, note=_("In đồng, a whole number."), number_format=xf.MONEY
+        ),
         Column("Đơn vị bán", "unit", TEXT, 12),
         Column("Quy cách đóng gói", "packaging", TEXT, 20),
         Column("Nhãn song ngữ", "bilingual_label", BOOL, 10),
@@ -191,9 +201,21 @@ def product_columns() -> list[Column]:
         Column("Câu chuyện sản phẩm", "story", TEXT, 30),
         Column("Câu chuyện sản phẩm (tiếng Anh)", "story_en", TEXT, 30),
         Column("Nguồn gốc nguyên liệu", "raw_material_origin", TEXT, 24),
-        Column("Tỷ lệ nguyên liệu tại địa phương (%)", "raw_material_local_share", DECIMAL, 12),
+        Column(
+            "Tỷ lệ nguyên liệu tại địa phương (%)",
+            "raw_material_local_share",
+            DECIMAL,
+            12,
+            number_format=xf.PERCENT,
+        ),
         Column("Vùng nguyên liệu đạt chứng nhận", "certified_area", CHOICE, 14),
-        Column("Diện tích vùng nguyên liệu (ha)", "certified_area_ha", DECIMAL, 12),
+        Column(
+            "Diện tích vùng nguyên liệu (ha)",
+            "certified_area_ha",
+            DECIMAL,
+            12,
+            number_format=xf.DECIMAL,
+        ),
         Column("Công bố chất lượng", "quality_declaration", TEXT, 20),
         Column("Sản phẩm chủ lực", "key_product_tier", CHOICE, 18),
         Column(

@@ -113,8 +113,14 @@ def write_xlsx(kind: str, rows: Iterable[list[Any]], fileobj) -> None:
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     sheet.freeze_panes = "A2"
     sheet.append(_header_cells(sheet, columns))
+    formats = [column.number_format for column in columns]
     for row in rows:
-        sheet.append([safe_cell(sheet, v) for v in row])
+        sheet.append(
+            [
+                safe_cell(sheet, v, formats[i] if i < len(formats) else None)
+                for i, v in enumerate(row)
+            ]
+        )
     workbook.save(fileobj)
 
 
