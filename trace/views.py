@@ -28,6 +28,7 @@ from trace.forms import (
 )
 from trace.models import STAMP_OFFICIALS
 from trace.rules import normalise_serial
+from trace.workflows import issue_job_pending
 
 PAGE_SIZE = 50
 
@@ -144,6 +145,8 @@ def batch_detail(request, pk):
                 "-withdrawn_at"
             )[:20],
             "sample": batch.stamps.order_by("pk").first() if printable else None,
+            "issue_pending": batch.status in (BatchStatus.APPROVED, BatchStatus.ISSUING)
+            and issue_job_pending(batch),
         },
     )
 

@@ -24,11 +24,40 @@ def _issued(batch, data, actor):
     batch.issued_at = timezone.now()
 
 
-def _enqueue_issue(batch, step):
-    """After the commit of an approval: the worker generates the stamps."""
+def _enqueue_issue(batch, actor):
+    """The worker's job that generates the stamps, written with the step (core.jobs: an
+    outbox — committed with the approval or not at all)."""
+    from core import jobs
     from trace.tasks import issue_batch
 
-    issue_batch.enqueue(batch.pk, getattr(step.actor, "pk", None))
+    jobs.enqueue(issue_batch, batch.pk, getattr(actor, "pk", None))
+
+
+def _approve(batch, data, actor):
+    _decided(batch, data, actor)
+    _enqueue_issue(batch, actor)
+
+
+def _resume(batch, data, actor):
+    _enqueue_issue(batch, actor)
+
+
+def issue_job_pending(batch) -> bool:
+    """Whether a job issuing this batch waits for a worker or runs now."""
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(
+        task_path="trace.tasks.issue_batch",
+        status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
+        args_kwargs__args__0=batch.pk,
+    ).exists()
+
+
+def _not_already_issuing(batch):
+    if issue_job_pending(batch):
+        return _("The stamps are being issued by the worker; wait for it to finish.")
+    return None
 
 
 STAMP_BATCH = Workflow(
@@ -49,8 +78,7 @@ STAMP_BATCH = Workflow(
             sources={S.REQUESTED},
             target=S.APPROVED,
             roles=STAMP_DECIDERS,
-            apply=_decided,
-            effects=(_enqueue_issue,),
+            apply=_approve,
             help_text=_("The stamps are issued in the background right after the approval."),
         ),
         Transition(
@@ -69,6 +97,20 @@ STAMP_BATCH = Workflow(
             sources={S.APPROVED},
             target=S.ISSUING,
             roles={SYSTEM},
+        ),
+        Transition(
+            "resume_issuing",
+            _("Resume issuing the stamps"),
+            sources={S.ISSUING},
+            target=S.ISSUING,
+            roles=STAMP_DECIDERS,
+            precondition=_not_already_issuing,
+            apply=_resume,
+            style="secondary",
+            help_text=_(
+                "When the issue stopped (the worker was stopped): it goes on from the stamps "
+                "already made, with no serial twice."
+            ),
         ),
         Transition(
             "finish_issuing",

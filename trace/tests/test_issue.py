@@ -148,9 +148,9 @@ class TestRequestAndDecide:
 def test_two_batches_issue_at_once_without_sharing_a_serial(trace, monkeypatch):
     """Both threads draw from the same small pool, so they collide: each keeps only free
     serials and regenerates the others; no serial belongs to two stamps."""
-    from trace import tasks
+    from trace import workflows
 
-    monkeypatch.setattr(tasks, "issue_batch", type("Off", (), {"enqueue": print})())
+    monkeypatch.setattr(workflows, "_enqueue_issue", lambda batch, actor: None)
     pool = [rules.new_serial() for _ in range(30)]
     calls = []
 
