@@ -146,7 +146,10 @@ def _batch(product, lot: str, quantity: int, today: dt.date) -> StampBatch | Non
         [
             StampBatchTransition(batch=batch, from_status="", to_status=BatchStatus.REQUESTED),
             StampBatchTransition(
-                batch=batch, from_status=BatchStatus.REQUESTED, to_status=BatchStatus.APPROVED
+                batch=batch,
+                action="approve",
+                from_status=BatchStatus.REQUESTED,
+                to_status=BatchStatus.APPROVED,
             ),
         ]
     )

@@ -6,11 +6,13 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from accounts.choices import Role
 from core.forms import apply_validation_error
-from core.listing import recent_years, render_page, xlsx_response
+from core.generic import FormScreen, ListScreen
+from core.listing import recent_years, xlsx_response
 from core.scoping import CHANGE
 from programme import exporting, selectors, services
 from programme.choices import PLAN_EDITABLE, IdeaStatus, PlanStatus
@@ -45,34 +47,31 @@ def _flash_errors(request, exc: ValidationError):
 # --- ideas ------------------------------------------------------------------------------
 
 
-def idea_list(request):
-    qs = selectors.idea_list(user=request.user, params=request.GET)
-    if request.GET.get("format") == "xlsx":
-        return export("ideas", qs)
-    return render_page(
-        request,
-        qs,
-        "programme/idea_list.html",
-        statuses=IdeaStatus.choices,
-        years=years(),
-        can_create=IdeaForm(user=request.user).fields["producer"].queryset.exists(),
-    )
+def _may_register_ideas(user) -> bool:
+    return IdeaForm(user=user).fields["producer"].queryset.exists()
 
 
-def idea_create(request):
-    initial = {"year": timezone.localdate().year, **request.GET.dict()}
-    form = IdeaForm(request.POST or None, user=request.user, initial=initial)
-    if not form.fields["producer"].queryset.exists():
-        raise PermissionDenied
-    if request.method == "POST" and form.is_valid():
-        try:
-            idea = services.idea_register(actor=request.user, **form.service_fields())
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("The product idea was registered."))
-            return redirect("programme:idea_detail", pk=idea.pk)
-    return render(request, "programme/idea_form.html", {"form": form})
+idea_list = ListScreen.as_view(
+    template_name="programme/idea_list.html",
+    rows=selectors.idea_list,
+    export=lambda rows: export("ideas", rows),
+    extra=lambda request: {
+        "statuses": IdeaStatus.choices,
+        "years": years(),
+        "can_create": _may_register_ideas(request.user),
+    },
+)
+idea_create = FormScreen.as_view(
+    template_name="programme/idea_form.html",
+    form_class=IdeaForm,
+    allowed=_may_register_ideas,
+    form_kwargs=lambda request, _obj: {
+        "initial": {"year": timezone.localdate().year, **request.GET.dict()}
+    },
+    save=lambda actor, _obj, fields: services.idea_register(actor=actor, **fields),
+    success="programme:idea_detail",
+    message=_lazy("The product idea was registered."),
+)
 
 
 def idea_detail(request, pk):
@@ -96,32 +95,25 @@ def idea_detail(request, pk):
     )
 
 
-def idea_edit(request, pk):
-    idea = get_object_or_404(ProductIdea.objects.restrict(request.user, CHANGE), pk=pk)
-    form = IdeaEditForm(request.POST or None, instance=idea, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.idea_update(
-                actor=request.user, idea=ProductIdea.objects.get(pk=pk), **form.service_fields()
-            )
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("The changes were saved."))
-            return redirect("programme:idea_detail", pk=pk)
-    return render(request, "programme/idea_form.html", {"form": form, "idea": idea})
+idea_edit = FormScreen.as_view(
+    template_name="programme/idea_form.html",
+    form_class=IdeaEditForm,
+    model=ProductIdea,
+    context_name="idea",
+    save=lambda actor, idea, fields: services.idea_update(actor=actor, idea=idea, **fields),
+    success="programme:idea_detail",
+)
 
 
 # --- business plans ---------------------------------------------------------------------
 
 
-def plan_list(request):
-    qs = selectors.plan_list(user=request.user, params=request.GET)
-    if request.GET.get("format") == "xlsx":
-        return export("plans", qs)
-    return render_page(
-        request, qs, "programme/plan_list.html", statuses=PlanStatus.choices, years=years()
-    )
+plan_list = ListScreen.as_view(
+    template_name="programme/plan_list.html",
+    rows=selectors.plan_list,
+    export=lambda rows: export("plans", rows),
+    extra=lambda request: {"statuses": PlanStatus.choices, "years": years()},
+)
 
 
 def plan_create(request, idea_pk):

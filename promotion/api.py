@@ -1,9 +1,6 @@
 """Fairs and other promotion events, participation, MOUs and contracts."""
 
 from core.api import WorkflowAdapter, resource
-from core.scoping import CHANGE
-from promotion import services
-from promotion.choices import ContractStatus
 from promotion.models import Contract, Event, Participation
 
 resource(
@@ -46,20 +43,8 @@ resource(
 )
 
 
-def _contract_steps(user, contract):
-    if not Contract.objects.restrict(user, CHANGE).filter(pk=contract.pk).exists():
-        return []
-    return [
-        (to, ContractStatus(to).label, to == ContractStatus.CANCELLED)
-        for to in services.allowed_transitions(contract)
-    ]
-
-
-def _contract_take(*, actor, obj, action, reason=""):
-    return services.contract_transition(actor=actor, contract=obj, to=action, reason=reason)
-
-
-WORKFLOW = WorkflowAdapter(_contract_steps, _contract_take)
+# start, complete, cancel (``promotion.workflows``); a step may also be named by its status
+WORKFLOW = WorkflowAdapter.of("contract")
 
 resource(
     "contracts",

@@ -8,6 +8,10 @@ class PromotionConfig(AppConfig):
 
     def ready(self):
         from core.audit import register_actions
+        from core.workflow.definition import register
+        from promotion.workflows import CONTRACT
+
+        register(CONTRACT)
 
         register_actions(
             {
@@ -19,5 +23,6 @@ class PromotionConfig(AppConfig):
                 "ocop.contract.created": _("MOU or contract recorded"),
                 "ocop.contract.updated": _("MOU or contract updated"),
                 "ocop.contract.status_changed": _("MOU or contract status changed"),
+                "ocop.contract.transitioned": _("MOU or contract status changed"),
             }
         )

@@ -44,10 +44,4 @@ class ContractStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-# The explicit state machine of MOUs and contracts.
-CONTRACT_TRANSITIONS: dict[str, frozenset[str]] = {
-    ContractStatus.SIGNED: frozenset({ContractStatus.IN_EXECUTION, ContractStatus.CANCELLED}),
-    ContractStatus.IN_EXECUTION: frozenset({ContractStatus.COMPLETED, ContractStatus.CANCELLED}),
-    ContractStatus.COMPLETED: frozenset(),
-    ContractStatus.CANCELLED: frozenset(),
-}
+# The state machine of MOUs and contracts is declared in ``promotion.workflows``.

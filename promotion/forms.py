@@ -3,7 +3,6 @@ from django.utils.translation import gettext_lazy as _
 
 from core.scoping import CHANGE
 from geo.models import AdministrativeUnit
-from promotion.choices import ContractStatus
 from promotion.models import Contract, Event, Participation
 from registry.choices import ProducerStatus
 from registry.models import Document, Producer, Product
@@ -160,17 +159,3 @@ class ContractForm(forms.ModelForm):
 
     def service_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
-
-
-class TransitionForm(forms.Form):
-    to = forms.ChoiceField(label=_("New status"), choices=())
-    reason = forms.CharField(
-        label=_("Reason"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Required when cancelling."),
-    )
-
-    def __init__(self, *args, allowed, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["to"].choices = [(s, ContractStatus(s).label) for s in allowed]

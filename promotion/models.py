@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -10,7 +9,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import OFFICIAL_ROLES, Role
-from core.models import TimeStampedModel
+from core.models import TimeStampedModel, TransitionLog
 from core.scoping import CHANGE, RestrictedManager, Scope
 from promotion.choices import (
     ContractKind,
@@ -268,22 +267,13 @@ class Contract(TimeStampedModel):
         return Q(producer__in=_producers_in(scope, action))
 
 
-class ContractTransition(models.Model):
-    """One status change of an MOU or contract (append-only)."""
+class ContractTransition(TransitionLog):
+    """One status change of an MOU or contract (append-only; ``core.workflow``)."""
 
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="transitions")
-    from_status = models.CharField(max_length=20, choices=ContractStatus.choices)
-    to_status = models.CharField(max_length=20, choices=ContractStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    at = models.DateTimeField(auto_now_add=True)
-    reason = models.TextField(blank=True)
 
-    class Meta:
+    workflow_fk = "contract"
+
+    class Meta(TransitionLog.Meta):
         verbose_name = _("contract status change")
         verbose_name_plural = _("contract status changes")
-        ordering = ["contract", "at", "pk"]
-
-    def __str__(self):
-        return f"{self.contract_id}: {self.from_status} → {self.to_status}"

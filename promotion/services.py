@@ -9,8 +9,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core import audit
-from promotion.choices import CONTRACT_TRANSITIONS, ContractStatus
-from promotion.models import Contract, ContractTransition, Event, Participation
+from core.workflow.service import transition
+from promotion.choices import ContractStatus
+from promotion.models import Contract, Event, Participation
 
 EVENT_FIELDS_NOT_EDITABLE = {"producers"}
 
@@ -224,40 +225,10 @@ def contract_update(
     return contract
 
 
-def allowed_transitions(contract: Contract) -> list[str]:
-    return sorted(CONTRACT_TRANSITIONS.get(contract.status, ()))
-
-
-@transaction.atomic
-def contract_transition(*, actor, contract: Contract, to: str, reason: str = "") -> Contract:
-    """Move an MOU or contract along signed → in execution → completed (or cancelled)."""
-    contract = Contract.objects.select_for_update().get(pk=contract.pk)
-    current = contract.status
-    if to not in CONTRACT_TRANSITIONS.get(current, frozenset()):
-        raise ValidationError(
-            _("An MOU or contract that is “%(current)s” cannot become “%(to)s”.")
-            % {
-                "current": ContractStatus(current).label,
-                "to": ContractStatus(to).label if to in ContractStatus.values else to,
-            }
-        )
-    if to == ContractStatus.CANCELLED and not reason.strip():
-        raise ValidationError({"reason": _("Give the reason for cancelling.")})
-    contract.status = to
-    contract.save(update_fields=["status", "updated_at"])
-    ContractTransition.objects.create(
-        contract=contract,
-        from_status=current,
-        to_status=to,
-        actor=actor if getattr(actor, "pk", None) else None,
-        reason=reason,
-    )
-    audit.record(
-        actor=actor,
-        action="ocop.contract.status_changed",
-        target=contract,
-        before={"status": current},
-        after={"status": to},
-        reason=reason,
-    )
-    return contract
+def contract_transition(
+    *, actor, contract: Contract, to: str = "", action: str = "", reason: str = ""
+) -> Contract:
+    """Move an MOU or contract along signed → in execution → completed (or cancelled): a step
+    of the contract workflow (``promotion.workflows``), named by its action or by the status
+    it leads to. Without an actor (the demo, imports) it is a system step: no role is asked."""
+    return transition(contract, action, to=to, actor=actor, reason=reason, system=actor is None)

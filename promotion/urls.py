@@ -1,5 +1,7 @@
 from django.urls import path
 
+from core.scoping import CHANGE
+from core.workflow.views import TransitionView
 from promotion import views
 
 app_name = "promotion"
@@ -19,6 +21,12 @@ urlpatterns = [
     path("contracts/", views.contract_list, name="contract_list"),
     path("contracts/new/", views.contract_create, name="contract_create"),
     path("contracts/<int:pk>/", views.contract_detail, name="contract_detail"),
-    path("contracts/<int:pk>/status/", views.contract_transition, name="contract_transition"),
+    # the one view of core.workflow (the "next step" panel); found among the contracts the
+    # user may change, as before
+    path(
+        "contracts/<int:pk>/status/",
+        TransitionView.as_view(workflow="contract", scope_action=CHANGE),
+        name="contract_transition",
+    ),
     path("figures/", views.figures, name="figures"),
 ]

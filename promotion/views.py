@@ -16,7 +16,6 @@ from promotion.forms import (
     ContractForm,
     EventForm,
     ParticipationForm,
-    TransitionForm,
     organising_provinces,
 )
 from promotion.models import Contract, Event, Participation
@@ -182,45 +181,13 @@ def contract_detail(request, pk):
     contract = (
         Contract.objects.restrict(request.user)
         .select_related("producer", "source_event")
-        .prefetch_related("products", "documents", "transitions__actor")
+        .prefetch_related("products", "documents")
         .filter(pk=pk)
         .first()
     )
     if contract is None:
         raise Http404
-    can_change = Contract.objects.restrict(request.user, CHANGE).filter(pk=pk).exists()
-    allowed = services.allowed_transitions(contract)
-    return render(
-        request,
-        "promotion/contract_detail.html",
-        {
-            "contract": contract,
-            "can_change": can_change,
-            "transition_form": TransitionForm(allowed=allowed) if can_change and allowed else None,
-        },
-    )
-
-
-@require_POST
-def contract_transition(request, pk):
-    contract = get_object_or_404(Contract.objects.restrict(request.user, CHANGE), pk=pk)
-    form = TransitionForm(request.POST, allowed=services.allowed_transitions(contract))
-    if form.is_valid():
-        try:
-            services.contract_transition(
-                actor=request.user,
-                contract=contract,
-                to=form.cleaned_data["to"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("The status was changed."))
-    else:
-        for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
-    return redirect("promotion:contract_detail", pk=pk)
+    return render(request, "promotion/contract_detail.html", {"contract": contract})
 
 
 # --- figures -------------------------------------------------------------------------------

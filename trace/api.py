@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from core.api import ScopedReadViewSet, WorkflowAdapter, resource, scoped_object
 from registry.models import Product
 from trace import printing, services
-from trace.choices import REASON_REQUIRED, BatchStatus
+from trace.choices import BatchStatus
 from trace.models import FakeReport, ScanEvent, Stamp, StampBatch
 
 
@@ -69,18 +69,8 @@ class StampBatchViewSet(ScopedReadViewSet):
         return response
 
 
-def _batch_steps(user, batch):
-    return [
-        (to, BatchStatus(to).label, to in REASON_REQUIRED)
-        for to in services.allowed_transitions(user, batch)
-    ]
-
-
-def _batch_take(*, actor, obj, action, reason=""):
-    return services.batch_transition(actor=actor, batch=obj, to_status=action, reason=reason)
-
-
-WORKFLOW = WorkflowAdapter(_batch_steps, _batch_take)
+# approve, reject, withdraw (``trace.workflows``); a step may also be named by its status
+WORKFLOW = WorkflowAdapter.of("stamp_batch")
 
 resource(
     "stamp-batches",

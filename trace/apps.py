@@ -12,6 +12,10 @@ class TraceConfig(AppConfig):
 
         related.register("registry.product", batches_of_product)
         from core.audit import register_actions
+        from core.workflow.definition import register
+        from trace.workflows import STAMP_BATCH
+
+        register(STAMP_BATCH)
 
         register_actions(
             {
@@ -21,6 +25,7 @@ class TraceConfig(AppConfig):
                 "ocop.stamp_batch.issuing": _("Stamps being issued"),
                 "ocop.stamp_batch.issued": _("Stamps issued"),
                 "ocop.stamp_batch.withdrawn": _("Stamp batch withdrawn"),
+                "ocop.stamp_batch.transitioned": _("Stamp batch status changed"),
                 "ocop.stamp.withdrawn": _("Stamp withdrawn"),
                 "ocop.fake_report.created": _("Suspected fake reported"),
                 "ocop.fake_report.handled": _("Report of a suspected fake handled"),

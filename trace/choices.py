@@ -12,20 +12,7 @@ class BatchStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", pgettext_lazy("stamp batch", "Withdrawn")
 
 
-# Allowed transitions of a stamp batch: from → {to}. ``issuing`` and ``issued`` are set
-# by the issuing task only; a withdrawn batch's stamps all answer "withdrawn".
-BATCH_TRANSITIONS = {
-    BatchStatus.REQUESTED: frozenset({BatchStatus.APPROVED, BatchStatus.REJECTED}),
-    BatchStatus.APPROVED: frozenset({BatchStatus.ISSUING, BatchStatus.WITHDRAWN}),
-    BatchStatus.ISSUING: frozenset({BatchStatus.ISSUED}),
-    BatchStatus.ISSUED: frozenset({BatchStatus.WITHDRAWN}),
-    BatchStatus.REJECTED: frozenset(),
-    BatchStatus.WITHDRAWN: frozenset(),
-}
-
-# Transitions an officer decides (with a reason) through ``batch_transition``.
-DECIDED_TRANSITIONS = frozenset({BatchStatus.APPROVED, BatchStatus.REJECTED, BatchStatus.WITHDRAWN})
-REASON_REQUIRED = frozenset({BatchStatus.REJECTED, BatchStatus.WITHDRAWN})
+# The state machine of a stamp batch is declared in ``trace.workflows`` (core.workflow).
 
 
 class StampStatus(models.TextChoices):

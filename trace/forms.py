@@ -44,21 +44,6 @@ class BatchRequestForm(forms.ModelForm):
         """The service checks it (with the product's eligibility) and explains."""
 
 
-class DecisionForm(forms.Form):
-    to_status = forms.ChoiceField(label=_("Decision"), choices=())
-    reason = forms.CharField(
-        label=_("Reason"),
-        required=False,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Required to reject or withdraw."),
-    )
-
-    def __init__(self, *args, targets=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["to_status"].choices = [(t, BatchStatus(t).label) for t in targets]
-
-
 class WithdrawStampForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for withdrawal"), max_length=1000, widget=forms.TextInput()

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Role
-from core.models import TimeStampedModel
+from core.models import TimeStampedModel, TransitionLog
 from core.scoping import CHANGE, RestrictedManager, Scope
 from trace import rules
 from trace.choices import BatchStatus, ReportStatus, StampStatus, Verdict
@@ -166,32 +166,19 @@ class StampBatch(TimeStampedModel):
         return _product_scope_q(scope, action, "product")
 
 
-class StampBatchTransition(models.Model):
+class StampBatchTransition(TransitionLog):
+    """One status change of a stamp batch (append-only; ``core.workflow``): the request's
+    "" → requested, the decisions, and the issuing task's steps."""
+
     batch = models.ForeignKey(
         StampBatch, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("batch")
     )
-    from_status = models.CharField(
-        _("from"), max_length=20, choices=BatchStatus.choices, blank=True
-    )
-    to_status = models.CharField(_("to"), max_length=20, choices=BatchStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    reason = models.TextField(_("reason"), blank=True)
-    at = models.DateTimeField(_("time"), default=timezone.now)
 
-    class Meta:
+    workflow_fk = "batch"
+
+    class Meta(TransitionLog.Meta):
         verbose_name = _("stamp batch transition")
         verbose_name_plural = _("stamp batch transitions")
-        ordering = ["at", "pk"]
-
-    def __str__(self):
-        return f"{self.from_status} → {self.to_status}"
 
 
 class StampQuerySet(models.QuerySet):

@@ -8,7 +8,8 @@ Who may act:
   and may withdraw a batch or a single stamp; the producer may withdraw its own;
 - approving a batch enqueues its issue (``trace.tasks.issue_batch``), which generates the
   serials in chunks, each chunk in its own short transaction.
-A system administrator may act too.
+A system administrator may act too. A batch's steps (and who takes them) are declared in
+``trace.workflows`` and taken through ``core.workflow.service.transition``.
 """
 
 from __future__ import annotations
@@ -21,18 +22,12 @@ from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import audit
+from core import audit, requestid
 from core.scoping import scope_of
+from core.workflow.service import transition
 from recognition.choices import IN_FORCE
 from trace import rules
-from trace.choices import (
-    BATCH_TRANSITIONS,
-    DECIDED_TRANSITIONS,
-    REASON_REQUIRED,
-    BatchStatus,
-    ReportStatus,
-    StampStatus,
-)
+from trace.choices import BatchStatus, ReportStatus, StampStatus
 from trace.models import (
     STAMP_DECIDERS,
     FakeReport,
@@ -67,16 +62,6 @@ def may_request(user, product) -> bool:
     return scope_of(user).is_admin or decides_for(user, product) or is_member(user, product)
 
 
-def allowed_transitions(user, batch: StampBatch) -> list[str]:
-    """The decided transitions ``user`` may make on ``batch`` now (for the buttons)."""
-    targets = BATCH_TRANSITIONS[batch.status] & DECIDED_TRANSITIONS
-    if decides_for(user, batch.product):
-        return sorted(targets)
-    if is_member(user, batch.product):
-        return sorted(targets & {BatchStatus.WITHDRAWN})
-    return []
-
-
 # --- eligibility ------------------------------------------------------------------------
 
 
@@ -104,16 +89,6 @@ def stamp_eligibility(product, today: dt.date | None = None) -> str:
 
 
 # --- batches ----------------------------------------------------------------------------
-
-
-def _transition_row(*, batch, from_status, actor, reason=""):
-    StampBatchTransition.objects.create(
-        batch=batch,
-        from_status=from_status,
-        to_status=batch.status,
-        actor=actor if getattr(actor, "pk", None) else None,
-        reason=reason,
-    )
 
 
 @transaction.atomic
@@ -150,7 +125,14 @@ def batch_request(
     )
     batch.full_clean()
     batch.save()
-    _transition_row(batch=batch, from_status="", actor=actor)
+    # The request is not a step of the workflow, but the log starts with it: "" → requested.
+    StampBatchTransition.objects.create(
+        batch=batch,
+        from_status="",
+        to_status=batch.status,
+        actor=actor if getattr(actor, "pk", None) else None,
+        request_id=requestid.get(),
+    )
     audit.record(
         actor=actor,
         action="ocop.stamp_batch.requested",
@@ -160,43 +142,14 @@ def batch_request(
     return batch
 
 
-@transaction.atomic
-def batch_transition(*, actor, batch: StampBatch, to_status: str, reason: str = "") -> StampBatch:
-    """Approve, reject or withdraw a batch. Approving enqueues the issue of its stamps."""
-    batch = (
-        StampBatch.objects.select_for_update().select_related("product__producer").get(pk=batch.pk)
-    )
-    reason = (reason or "").strip()
-    if to_status not in allowed_transitions(actor, batch):
-        if to_status in BATCH_TRANSITIONS[batch.status] & DECIDED_TRANSITIONS:
-            raise PermissionDenied(_("You cannot decide on this stamp batch."))
-        raise ValidationError(
-            _("A batch that is “%(status)s” cannot become “%(to)s”.")
-            % {"status": batch.get_status_display(), "to": BatchStatus(to_status).label}
-        )
-    if to_status in REASON_REQUIRED and not reason:
-        raise ValidationError({"reason": _("Give the reason.")})
-    before = batch.status
-    batch.status = to_status
-    if to_status in (BatchStatus.APPROVED, BatchStatus.REJECTED):
-        batch.decided_by = actor
-        batch.decided_at = timezone.now()
-    batch.save()
-    _transition_row(batch=batch, from_status=before, actor=actor, reason=reason)
-    audit.record(
-        actor=actor,
-        action=f"ocop.stamp_batch.{to_status}",
-        target=batch,
-        before={"status": before},
-        after={"status": to_status},
-        reason=reason,
-    )
-    if to_status == BatchStatus.APPROVED:
-        from trace.tasks import issue_batch
-
-        actor_id = actor.pk
-        transaction.on_commit(lambda: issue_batch.enqueue(batch.pk, actor_id))
-    return batch
+def batch_transition(
+    *, actor, batch: StampBatch, to_status: str = "", action: str = "", reason: str = ""
+) -> StampBatch:
+    """Approve, reject or withdraw a batch: a step of the stamp batch workflow
+    (``trace.workflows``), named by its action or by the status it leads to. ``transition()``
+    checks the role, the reason and the state, logs and audits; approving enqueues the issue
+    of the stamps after the commit."""
+    return transition(batch, action, to=to_status, actor=actor, reason=reason)
 
 
 def _retrying(step, *args):
@@ -213,23 +166,14 @@ def _retrying(step, *args):
 
 
 def _start_issue(actor, batch_id: int) -> StampBatch | None:
+    """approved → issuing (a SYSTEM step of the workflow, logged and audited)."""
     with transaction.atomic():
         batch = StampBatch.objects.select_for_update().get(pk=batch_id)
         if batch.status == BatchStatus.ISSUING:
             return batch  # resumed after an interruption
         if batch.status != BatchStatus.APPROVED:
             return None
-        batch.status = BatchStatus.ISSUING
-        batch.save(update_fields=["status", "updated_at"])
-        _transition_row(batch=batch, from_status=BatchStatus.APPROVED, actor=actor)
-        audit.record(
-            actor=actor,
-            action="ocop.stamp_batch.issuing",
-            target=batch,
-            before={"status": BatchStatus.APPROVED},
-            after={"status": BatchStatus.ISSUING},
-        )
-        return batch
+        return transition(batch, "start_issuing", actor=actor, system=True)
 
 
 _INSERT_PG = (
@@ -292,20 +236,9 @@ def batch_issue(*, actor, batch_id: int, generate=rules.new_serials) -> StampBat
 
 
 def _finish_issue(actor, batch_id: int, done: int) -> StampBatch:
-    with transaction.atomic():
-        batch = StampBatch.objects.select_for_update().get(pk=batch_id)
-        batch.status = BatchStatus.ISSUED
-        batch.issued_at = timezone.now()
-        batch.save(update_fields=["status", "issued_at", "updated_at"])
-        _transition_row(batch=batch, from_status=BatchStatus.ISSUING, actor=actor)
-        audit.record(
-            actor=actor,
-            action="ocop.stamp_batch.issued",
-            target=batch,
-            before={"status": BatchStatus.ISSUING},
-            after={"status": BatchStatus.ISSUED, "stamps": done},
-        )
-        return batch
+    """issuing → issued (a SYSTEM step; the audit row says how many stamps were made)."""
+    batch = StampBatch.objects.get(pk=batch_id)
+    return transition(batch, "finish_issuing", actor=actor, system=True, data={"stamps": done})
 
 
 # --- stamps -----------------------------------------------------------------------------

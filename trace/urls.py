@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from core.workflow.views import TransitionView
 from trace import views
 
 app_name = "trace"
@@ -11,7 +12,12 @@ urlpatterns = [
     path("export.<str:fmt>", views.batch_export, name="batch_export"),
     path("request/", views.batch_request, name="batch_request"),
     path("batches/<int:pk>/", views.batch_detail, name="batch_detail"),
-    path("batches/<int:pk>/decide/", views.batch_decide, name="batch_decide"),
+    # the one view of core.workflow: approve, reject, withdraw (the "next step" panel)
+    path(
+        "batches/<int:pk>/decide/",
+        TransitionView.as_view(workflow="stamp_batch"),
+        name="batch_decide",
+    ),
     path("batches/<int:pk>/labels.pdf", views.batch_labels, name="batch_labels"),
     path("batches/<int:pk>/stamps.csv", views.batch_csv, name="batch_csv"),
     path("stamps/", views.stamp_search, name="stamp_search"),

@@ -19,7 +19,6 @@ from trace.choices import BatchStatus, ReportStatus, StampStatus
 from trace.forms import (
     BatchFilterForm,
     BatchRequestForm,
-    DecisionForm,
     HandleReportForm,
     PrintForm,
     ReportFilterForm,
@@ -29,6 +28,7 @@ from trace.forms import (
 )
 from trace.models import STAMP_OFFICIALS
 from trace.rules import normalise_serial
+from trace.workflows import issue_job_pending
 
 PAGE_SIZE = 50
 
@@ -129,7 +129,6 @@ def _batch(request, pk):
 
 def batch_detail(request, pk):
     batch = _batch(request, pk)
-    targets = services.allowed_transitions(request.user, batch)
     counts = dict(
         batch.stamps.values_list("status").annotate(n=Count("id")).values_list("status", "n")
     )
@@ -139,8 +138,6 @@ def batch_detail(request, pk):
         "trace/batch_detail.html",
         {
             "batch": batch,
-            "transitions": batch.transitions.select_related("actor"),
-            "decision_form": DecisionForm(targets=targets) if targets else None,
             "print_form": PrintForm(quantity=batch.quantity) if printable else None,
             "active": counts.get(StampStatus.ACTIVE, 0),
             "withdrawn": counts.get(StampStatus.WITHDRAWN, 0),
@@ -148,33 +145,10 @@ def batch_detail(request, pk):
                 "-withdrawn_at"
             )[:20],
             "sample": batch.stamps.order_by("pk").first() if printable else None,
+            "issue_pending": batch.status in (BatchStatus.APPROVED, BatchStatus.ISSUING)
+            and issue_job_pending(batch),
         },
     )
-
-
-@require_POST
-def batch_decide(request, pk):
-    batch = _batch(request, pk)
-    targets = services.allowed_transitions(request.user, batch)
-    if not targets:
-        raise PermissionDenied
-    form = DecisionForm(request.POST, targets=targets)
-    if form.is_valid():
-        try:
-            services.batch_transition(
-                actor=request.user,
-                batch=batch,
-                to_status=form.cleaned_data["to_status"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, _("The decision was recorded."))
-    else:
-        messages.error(request, _("Choose a decision."))
-    return redirect("trace:batch_detail", batch.pk)
 
 
 def _issued(request, pk):

@@ -388,13 +388,44 @@ def test_a_stamp_batch_is_decided_with_a_required_reason(rec):
     _t, office = token_create(actor=rec.provincial, name="o", scopes=["trace:write"], days=1)
     url = f"/api/v1/stamp-batches/{batch.pk}/actions/"
     steps = {s["action"]: s for s in _client(office).get(url).json()}
-    assert steps["rejected"]["reason_required"] and not steps["approved"]["reason_required"]
-    refused = _client(office).post(url, {"action": "rejected"}, format="json")
+    assert set(steps) == {"approve", "reject"}  # the steps of trace.workflows
+    assert steps["reject"]["reason_required"] and not steps["approve"]["reason_required"]
+    refused = _client(office).post(url, {"action": "reject"}, format="json")
     assert refused.status_code == 400
     batch.refresh_from_db()
     assert batch.status == "requested"
+    # the producer may not decide; a step is still named by its status, as before
+    _t, producer = token_create(actor=rec.producer, name="p", scopes=["trace:write"], days=1)
+    assert _client(producer).get(url).json() == []
+    assert _client(producer).post(url, {"action": "approve"}, format="json").status_code == 403
     done = _client(office).post(url, {"action": "rejected", "reason": "Sai lô"}, format="json")
     assert done.status_code == 200 and done.json()["status"] == "rejected"
+    assert AuditEvent.objects.get(action="ocop.stamp_batch.transitioned").after == {
+        "status": "rejected",
+        "action": "reject",
+    }
+
+
+def test_a_contract_moves_through_its_workflow_actions(rec):
+    from promotion import services as promotion_services
+
+    contract = promotion_services.contract_create(
+        actor=None,
+        kind="mou",
+        producer=rec.producer_x,
+        counterparty="Co.opmart Đà Nẵng",
+        counterparty_kind="supermarket",
+        signed_on=timezone.localdate(),
+    )
+    _t, member = token_create(actor=rec.producer, name="p", scopes=["promotion:write"], days=1)
+    url = f"/api/v1/contracts/{contract.pk}/actions/"
+    steps = {s["action"]: s["reason_required"] for s in _client(member).get(url).json()}
+    assert steps == {"start": False, "cancel": True}
+    assert _client(member).post(url, {"action": "cancel"}, format="json").status_code == 400
+    done = _client(member).post(url, {"action": "start"}, format="json")
+    assert done.status_code == 200 and done.json()["status"] == "in_execution"
+    _t, other = token_create(actor=rec.other_province, name="o", scopes=["promotion:write"], days=1)
+    assert _client(other).get(url).status_code == 404
 
 
 def test_the_audit_log_is_the_offices_for_its_province_only(personas):

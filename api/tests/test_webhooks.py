@@ -110,6 +110,47 @@ def test_a_revocation_reaches_the_supermarket_signed_and_once(rec, receiver):
     assert delivery.status == DeliveryStatus.DELIVERED and delivery.last_status_code == 200
 
 
+def test_a_withdrawn_stamp_batch_is_told_to_its_subscribers(rec, receiver):
+    """The withdrawal is a step of the stamp batch workflow (``ocop.stamp_batch.transitioned``,
+    after.status "withdrawn"); the approval and the issue before it send nothing."""
+    from trace import services as trace_services
+
+    printer = receiver()
+    webhook_create(
+        actor=rec.provincial,
+        province=rec.units.danang,
+        name="Nhà in",
+        url=printer.url,
+        events=["stamp_batch.withdrawn"],
+    )
+    rec.certified()
+    batch = trace_services.batch_request(
+        actor=rec.producer,
+        product=rec.product_x,
+        lot="WD1",
+        production_date=timezone.localdate(),
+        quantity=3,
+    )
+    # the approval enqueues the issue, which the immediate task backend runs after the commit
+    trace_services.batch_transition(actor=rec.provincial, batch=batch, action="approve")
+    batch.refresh_from_db()
+    assert batch.status == "issued"
+    assert printer.received == []
+    trace_services.batch_transition(
+        actor=rec.producer, batch=batch, action="withdraw", reason="Nhãn in lỗi"
+    )
+    assert len(printer.received) == 1
+    payload = json.loads(printer.received[0][1])
+    assert payload["type"] == "stamp_batch.withdrawn"
+    assert payload["data"]["stamp_batch"] == {
+        "id": batch.pk,
+        "lot": "WD1",
+        "status": "withdrawn",
+        "quantity": 3,
+    }
+    assert payload["data"]["reason"] == "Nhãn in lỗi"
+
+
 def test_failures_are_retried_with_backoff_and_logged(rec, receiver):
     flaky = receiver(503, 500)
     subscription, _secret = webhook_create(

@@ -45,6 +45,9 @@ class Transition:
     style: str = "primary"  # the positive step primary; "secondary" or "danger" otherwise
     form: type | None = None  # a Django form with the data the step takes (beside the reason)
     guards: tuple[Guard, ...] = ()
+    # A refusal known before any data (``precondition(obj) -> str | None``): while it refuses,
+    # the step is not offered, and taking it anyway is refused with its message.
+    precondition: Callable[[models.Model], Any] | None = None
     apply: Apply | None = None
     effects: tuple[Effect, ...] = ()
     help_text: Any = ""

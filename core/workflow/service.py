@@ -58,7 +58,9 @@ def allowed(user, obj, wf: Workflow | None = None) -> list[Transition]:
     if not steps:
         return []
     roles = acting_roles(wf, user, obj)
-    return [t for t in steps if t.roles & roles]
+    return [
+        t for t in steps if t.roles & roles and (t.precondition is None or not t.precondition(obj))
+    ]
 
 
 def _refusal(message) -> ValidationError:
@@ -106,6 +108,8 @@ def transition(
                 raise PermissionDenied(_("Your role cannot make this step."))
         if step.reason_required and not reason:
             raise ValidationError({"reason": _("Give the reason for this step.")})
+        if step.precondition is not None and (refusal := step.precondition(obj)):
+            raise _refusal(refusal)
         for guard in step.guards:
             refusal = guard(obj, data)
             if refusal:

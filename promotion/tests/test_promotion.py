@@ -248,7 +248,7 @@ class TestContracts:
             )
         assert contract.status == path[-1]
         assert ContractTransition.objects.filter(contract=contract).count() == len(path)
-        assert AuditEvent.objects.filter(action="ocop.contract.status_changed").count() == len(path)
+        assert AuditEvent.objects.filter(action="ocop.contract.transitioned").count() == len(path)
 
     @pytest.mark.parametrize(
         "path,bad",

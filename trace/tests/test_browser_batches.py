@@ -48,8 +48,7 @@ def test_a_producer_requests_stamps_and_the_office_approves_them(live_server, pa
     expect(page.get_by_test_id("batch-list")).to_contain_text("NM-2611")
     shot(page, "03-list")
     page.get_by_role("link", name=product.name).click()
-    page.get_by_label("Quyết định").select_option("approved")
-    page.get_by_test_id("decide").click()
+    page.get_by_test_id("action-approve").click()
     expect(page.get_by_test_id("batch-status")).to_have_text("Đã phát hành")
     expect(page.get_by_test_id("stamp-counts")).to_have_text("48 / 0")
     expect(page.get_by_test_id("sample-address")).to_contain_text(

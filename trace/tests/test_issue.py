@@ -73,18 +73,27 @@ class TestRequestAndDecide:
         assert batch.decided_by == trace.provincial
         serials = list(batch.stamps.values_list("serial", flat=True))
         assert len(set(serials)) == 12 and all(map(rules.serial_is_wellformed, serials))
-        assert list(batch.transitions.values_list("to_status", flat=True)) == [
-            "requested",
-            "approved",
-            "issuing",
-            "issued",
+        # the issuing task's steps are logged and audited like the decision (core.workflow)
+        assert list(batch.transitions.values_list("action", "to_status")) == [
+            ("", "requested"),
+            ("approve", "approved"),
+            ("start_issuing", "issuing"),
+            ("finish_issuing", "issued"),
         ]
-        actions = set(AuditEvent.objects.for_object(batch).values_list("action", flat=True))
-        assert actions == {
-            "ocop.stamp_batch.requested",
-            "ocop.stamp_batch.approved",
-            "ocop.stamp_batch.issuing",
-            "ocop.stamp_batch.issued",
+        assert [r.actor for r in batch.transitions.all()] == [trace.producer] + [
+            trace.provincial
+        ] * 3
+        events = AuditEvent.objects.for_object(batch).order_by("pk")
+        assert [(e.action, (e.after or {}).get("action")) for e in events] == [
+            ("ocop.stamp_batch.requested", None),
+            ("ocop.stamp_batch.transitioned", "approve"),
+            ("ocop.stamp_batch.transitioned", "start_issuing"),
+            ("ocop.stamp_batch.transitioned", "finish_issuing"),
+        ]
+        assert events.last().after == {
+            "status": "issued",
+            "action": "finish_issuing",
+            "stamps": 12,
         }
 
     def test_only_the_provincial_office_decides(self, trace):
@@ -139,9 +148,9 @@ class TestRequestAndDecide:
 def test_two_batches_issue_at_once_without_sharing_a_serial(trace, monkeypatch):
     """Both threads draw from the same small pool, so they collide: each keeps only free
     serials and regenerates the others; no serial belongs to two stamps."""
-    from trace import tasks
+    from trace import workflows
 
-    monkeypatch.setattr(tasks, "issue_batch", type("Off", (), {"enqueue": print})())
+    monkeypatch.setattr(workflows, "_enqueue_issue", lambda batch, actor: None)
     pool = [rules.new_serial() for _ in range(30)]
     calls = []
 

@@ -89,10 +89,12 @@ def test_the_producer_requests_and_the_office_approves_through_the_pages(
     assert response.status_code == 302
     batch = trace.product_x.stamp_batches.get()
     page = client.get(reverse("trace:batch_detail", args=[batch.pk])).content.decode()
-    assert 'data-testid="decide"' not in page  # a producer does not approve
+    assert 'data-testid="action-approve"' not in page  # a producer does not approve
     as_user(client, trace.provincial)
+    page = client.get(reverse("trace:batch_detail", args=[batch.pk])).content.decode()
+    assert 'data-testid="action-approve"' in page and 'data-testid="action-reject"' in page
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("trace:batch_decide", args=[batch.pk]), {"to_status": "approved"})
+        client.post(reverse("trace:batch_decide", args=[batch.pk]), {"action": "approve"})
     batch.refresh_from_db()
     assert batch.status == BatchStatus.ISSUED and batch.stamps.count() == 8
 
@@ -125,11 +127,19 @@ def test_a_rejection_without_reason_is_refused_with_a_message(client, trace):
     )
     as_user(client, trace.provincial)
     response = client.post(
-        reverse("trace:batch_decide", args=[batch.pk]), {"to_status": "rejected"}, follow=True
+        reverse("trace:batch_decide", args=[batch.pk]), {"action": "reject"}, follow=True
     )
     batch.refresh_from_db()
     assert batch.status == BatchStatus.REQUESTED
     assert response.status_code == 200
+    said = [str(m) for m in response.context["messages"]]
+    assert said == ["Lý do: Trường này là bắt buộc."]
+    # nothing written: no step logged, no audit row but the request's
+    assert list(batch.transitions.values_list("to_status", flat=True)) == ["requested"]
+    assert list(AuditEvent.objects.for_object(batch).values_list("action", flat=True)) == [
+        "ocop.stamp_batch.requested"
+    ]
+    assert batch.decided_by is None
 
 
 def test_exports_follow_the_scope(client, trace, batch):
