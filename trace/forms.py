@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.formatting import number
 from registry.forms import DATE
 from registry.models import Product
 from trace.choices import BatchStatus, ReportStatus
@@ -79,12 +80,14 @@ class PrintForm(forms.Form):
             if last < first:
                 self.add_error("last", _("The last stamp comes after the first."))
             elif last > self.quantity:
-                self.add_error("last", _("The batch has %(n)s stamps.") % {"n": self.quantity})
+                self.add_error(
+                    "last", _("The batch has %(n)s stamps.") % {"n": number(self.quantity)}
+                )
             elif last - first + 1 > MAX_LABELS_PER_PDF:
                 self.add_error(
                     "last",
                     _("At most %(n)s labels per PDF: print a large batch in several parts.")
-                    % {"n": MAX_LABELS_PER_PDF},
+                    % {"n": number(MAX_LABELS_PER_PDF)},
                 )
         return data
 

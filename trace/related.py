@@ -3,6 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.formatting import number
 from core.related import Link, Panel
 from trace.models import StampBatch
 
@@ -13,7 +14,7 @@ def batches_of_product(user, product) -> Panel | None:
         Link(
             label=_("Lot %(lot)s") % {"lot": b.lot},
             url=reverse("trace:batch_detail", args=[b.pk]),
-            note=_("%(count)s stamps") % {"count": b.quantity},
+            note=_("%(count)s stamps") % {"count": number(b.quantity)},
             badge=b.get_status_display(),
         )
         for b in batches
