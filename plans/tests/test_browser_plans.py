@@ -91,7 +91,7 @@ def test_an_officer_enters_the_2024_plan_and_follows_it(
     page.get_by_test_id("back").click()
 
     share_row = page.get_by_test_id("target-registered_share_3_star")
-    expect(share_row.get_by_test_id("actual")).to_have_text("80%")
+    expect(share_row.get_by_test_id("actual")).to_have_text("80,0%")
     expect(share_row.get_by_test_id("light")).to_contain_text("Đạt")
     expect(
         page.get_by_test_id("target-recognised_4_star_in_period").get_by_test_id("light")
