@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.formatting import number
 from core.forms import apply_validation_error
 from core.scoping import CHANGE
 from geo.models import AdministrativeUnit
@@ -406,7 +407,7 @@ def import_points(request):
             )
         if report.written:
             messages.success(
-                request, _("%(n)d sales points were imported.") % {"n": len(report.rows)}
+                request, _("%(n)s sales points were imported.") % {"n": number(len(report.rows))}
             )
             return redirect("market:point_list")
     return render(

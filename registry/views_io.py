@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.formatting import number
 from registry import selectors
 from registry.io import FORMATS, KINDS, exporting
 from registry.io.forms import ImportForm
@@ -196,20 +197,20 @@ def import_confirm(request):
     messages.success(
         request,
         _(
-            "Import of %(file)s done: %(created)d created, %(updated)d updated, "
-            "%(unchanged)d unchanged."
+            "Import of %(file)s done: %(created)s created, %(updated)s updated, "
+            "%(unchanged)s unchanged."
         )
         % {
             "file": entry["name"],
-            "created": counts[CREATE],
-            "updated": counts[UPDATE],
-            "unchanged": counts[UNCHANGED],
+            "created": number(counts[CREATE]),
+            "updated": number(counts[UPDATE]),
+            "unchanged": number(counts[UNCHANGED]),
         },
     )
     if counts[ERROR]:
         messages.warning(
             request,
-            _("%(count)d rows with errors were skipped.") % {"count": counts[ERROR]},
+            _("%(count)s rows with errors were skipped.") % {"count": number(counts[ERROR])},
         )
     return redirect(LIST_URLS[entry["kind"]])
 

@@ -19,7 +19,7 @@ import openpyxl
 from django.utils.translation import gettext_lazy as _
 from openpyxl.utils.exceptions import InvalidFileException
 
-from core import importing
+from core import formatting, importing
 
 MAX_ROWS = 50_000
 MAX_COLUMNS = 200
@@ -76,8 +76,8 @@ def _build(rows_iter, bounds: importing.Limits, data_rows=None) -> Table:
             continue
         if len(table.rows) >= bounds.rows:
             raise FileError(
-                _("The file has more than %(n)d rows: split it into several files.")
-                % {"n": bounds.rows}
+                _("The file has more than %(n)s rows: split it into several files.")
+                % {"n": formatting.number(bounds.rows)}
             )
         if len(cells) < width:
             cells = cells + (None,) * (width - len(cells))
