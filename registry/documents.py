@@ -32,8 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core import audit
-from core.formatting import number
+from core import audit, formatting
 from core.scoping import CHANGE
 from registry.models import Document, Producer, Product, ProductImage
 
@@ -176,7 +175,7 @@ def _declared_type(file) -> str:
 def _megabytes(size: int) -> str:
     """Megabytes rounded up to one decimal, so a file just over the limit never reads equal."""
     tenths = math.ceil(size * 10 / (1024 * 1024))
-    return number(Decimal(tenths) / 10)  # 2, 2,5 (vi) or 2.5 (en)
+    return formatting.number(Decimal(tenths) / 10)  # 2, 2,5 (vi) or 2.5 (en)
 
 
 def _check_image(file: IO[bytes], kind: Kind, name: str) -> None:
