@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core import audit
+from core.history import entries as history_entries
 from core.models import AuditEvent, Notice
 
 
@@ -39,6 +40,7 @@ def history(request, app_label: str, model_name: str, pk: str):
     events = audit.visible_events(
         request.user, AuditEvent.objects.for_object(obj).select_related("actor")[:200]
     )
+    events = history_entries(request.user, model, events)
     template = "core/_history.html" if request.headers.get("HX-Request") else "core/history.html"
     return render(request, template, {"object": obj, "events": events})
 
