@@ -54,3 +54,19 @@ def notices(request):
 def notices_read(request):
     Notice.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
     return redirect("core:notices")
+
+
+def server_error(request, *args, **kwargs):
+    """handler500: the database being down is a 503 "try again", anything else the 500 page
+    (both rendered without the request's context, which may need the database)."""
+    import sys
+
+    from django.template.loader import render_to_string
+
+    from core.middleware import DATABASE_DOWN, unavailable_response
+
+    if isinstance(sys.exc_info()[1], DATABASE_DOWN):
+        return unavailable_response()
+    from django.http import HttpResponseServerError
+
+    return HttpResponseServerError(render_to_string("500.html"))
