@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import models
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from core import audit
@@ -133,12 +134,13 @@ def entries(user, model, events) -> list[Entry]:
             if key in HIDDEN and not raw:
                 continue
             f = _field(model, key)
-            if f is None and not raw:
+            # a field without a translated label is bookkeeping (created_by …)
+            if not raw and (f is None or not isinstance(f.verbose_name, Promise)):
                 continue
             label = str(f.verbose_name) if f is not None else key
             old = _value(f, before.get(key), related) if key in before else None
             new = _value(f, after.get(key), related) if key in after else "—"
-            if old == new:
+            if old == new or (old is None and new == "—"):  # unchanged, or created empty
                 continue
             changes.append(Change(label[:1].upper() + label[1:], old, new))
         shown.append(Entry(event=event, what=_what(event), changes=changes, raw=raw))
