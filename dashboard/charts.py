@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from django.utils.html import format_html, format_html_join
 
-WIDTH, BAR, GAP, LABEL = 260, 18, 6, 120
+WIDTH, BAR, GAP, LABEL = 340, 18, 6, 180
 
 
 def bars_svg(rows: list[dict], title: str) -> str:
     """Horizontal bars of ``rows`` ({label, value}), scaled to the largest value."""
-    if not rows:
-        return ""
+    if not rows or not any(r["value"] for r in rows):
+        return ""  # nothing to compare: the table says it
     top = max(r["value"] for r in rows) or 1
     height = len(rows) * (BAR + GAP)
     span = WIDTH - LABEL - 40
@@ -23,7 +23,7 @@ def bars_svg(rows: list[dict], title: str) -> str:
         (
             (
                 i * (BAR + GAP) + BAR - 5,
-                str(r["label"])[:18],
+                str(r["label"])[:28],
                 LABEL,
                 i * (BAR + GAP),
                 max(round(span * r["value"] / top), 1 if r["value"] else 0),
