@@ -1,6 +1,13 @@
+import logging
 import re
 
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+
 from core import clientip, requestid
+
+logger = logging.getLogger("ocop.database")
 
 _VALID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -66,3 +73,38 @@ class TrustedProxyMiddleware:
                 meta.pop(header, None)
         meta["REMOTE_ADDR"] = client
         return self.get_response(request)
+
+
+# The database is restarting, stopped or unreachable: not a bug of the page (issue 17 item 4).
+DATABASE_DOWN = (OperationalError, InterfaceError)
+RETRY_AFTER = 15
+
+
+def unavailable_response() -> HttpResponse:
+    """503 "try again in a moment", rendered without the request (its context processors
+    read the session and the user from the database that is down)."""
+    response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(RETRY_AFTER)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A page whose database is unreachable answers 503 at once, not a 500; the broken
+    connection is closed by Django at the end of the request, so the next request of this
+    server reconnects by itself. (Errors raised in other middleware are turned into the
+    same page by ``core.views.server_error``, the project's handler500.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, DATABASE_DOWN):
+            logger.warning(
+                "database unavailable: %s %s: %s", request.method, request.path, exception
+            )
+            return unavailable_response()
+        return None

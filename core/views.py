@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core import audit
+from core.history import entries as history_entries
 from core.models import AuditEvent, Notice
 
 
@@ -39,6 +40,7 @@ def history(request, app_label: str, model_name: str, pk: str):
     events = audit.visible_events(
         request.user, AuditEvent.objects.for_object(obj).select_related("actor")[:200]
     )
+    events = history_entries(request.user, model, events)
     template = "core/_history.html" if request.headers.get("HX-Request") else "core/history.html"
     return render(request, template, {"object": obj, "events": events})
 
@@ -52,3 +54,19 @@ def notices(request):
 def notices_read(request):
     Notice.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
     return redirect("core:notices")
+
+
+def server_error(request, *args, **kwargs):
+    """handler500: the database being down is a 503 "try again", anything else the 500 page
+    (both rendered without the request's context, which may need the database)."""
+    import sys
+
+    from django.template.loader import render_to_string
+
+    from core.middleware import DATABASE_DOWN, unavailable_response
+
+    if isinstance(sys.exc_info()[1], DATABASE_DOWN):
+        return unavailable_response()
+    from django.http import HttpResponseServerError
+
+    return HttpResponseServerError(render_to_string("500.html"))

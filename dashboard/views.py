@@ -3,7 +3,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.html import format_html
 
-from dashboard import inbox, selectors
+from dashboard import figures, inbox, selectors
 
 
 def home(request):
@@ -16,6 +16,7 @@ def home(request):
         "inbox": inbox.for_request(request),
         "today": timezone.localdate(),
         "panel": f"dashboard/roles/{user.primary_role or 'none'}.html",
+        "figures": figures.for_role(user, user.primary_role),
     }
     return render(request, "dashboard/home.html", context)
 

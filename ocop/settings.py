@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "core.security.SecurityHeadersMiddleware",  # CSP and Permissions-Policy (ADR 0030)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.RequestIdMiddleware",
+    "core.middleware.DatabaseUnavailableMiddleware",  # a database down: 503, never 500
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",

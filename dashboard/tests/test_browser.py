@@ -52,7 +52,7 @@ def test_a_provincial_officer_signs_in_sees_the_dashboard_and_switches_language(
     shot(page, "04-dashboard-vi-again")
 
     page.goto(f"{live_server.url}/registry/producers/{personas.producer_x.pk}/")
-    expect(page.get_by_test_id("history")).to_contain_text("ocop.producer.created")
+    expect(page.get_by_test_id("history")).to_contain_text("Đăng ký chủ thể")
     shot(page, "05-producer-history")
 
 

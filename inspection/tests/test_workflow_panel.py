@@ -102,7 +102,8 @@ def test_the_api_lists_and_takes_the_same_steps(client, insp):
     assert [s["action"] for s in steps] == ["start", "cancel"]
     assert [s["reason_required"] for s in steps] == [False, True]
     # named by its action, or as before by the status it leads to
-    assert c.post(url, {"action": "in_progress"}, content_type="application/json").status_code == 200
+    started = c.post(url, {"action": "in_progress"}, content_type="application/json")
+    assert started.status_code == 200
     steps = c.get(url).json()
     assert [s["action"] for s in steps] == ["complete"]
     refused = c.post(url, {"action": "complete"}, content_type="application/json")

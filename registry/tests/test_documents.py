@@ -696,6 +696,6 @@ def test_a_documents_history_tab_follows_its_scope(client, personas, settings, t
     client.force_login(personas.commune)
     response = client.get(url)
     assert response.status_code == 200
-    assert "ocop.document.uploaded" in response.content.decode()
+    assert "Tải lên tài liệu minh chứng" in response.content.decode()  # codes: admins only
     client.force_login(personas.other_province)
     assert client.get(url).status_code == 404

@@ -9,7 +9,6 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from core import jobs
-
 from recognition.tasks import send_expiry_reminders
 
 
