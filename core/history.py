@@ -15,7 +15,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
-from core import audit
+from core import audit, formatting
 from core.scoping import scope_of
 
 # Keys of an event's before/after that are bookkeeping, never a change a person made.
@@ -63,21 +63,21 @@ def _value(model_field, value, related: dict) -> str:
     if isinstance(model_field, models.DateTimeField) and isinstance(value, str):
         moment = parse_datetime(value)
         if moment is not None:
-            from django.utils import timezone
-
-            return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M")
+            return formatting.moment(moment)
     if isinstance(model_field, models.DateField) and isinstance(value, str):
         day = parse_date(value[:10])
         if day is not None:
-            return day.strftime("%d/%m/%Y")
+            return formatting.day(day)
     if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
+        return formatting.day(value)
+    if model_field is not None and (
+        model_field.name == "year" or model_field.name.endswith("_year")
+    ):
+        return str(value)  # a year, never grouped (2026, not 2.026)
     if isinstance(model_field, (models.DecimalField, models.IntegerField, models.FloatField)):
         try:
-            from core import formatting
-
             return formatting.number(Decimal(str(value)))
-        except (ImportError, AttributeError, InvalidOperation, ValueError):
+        except (InvalidOperation, ValueError):
             return str(value)
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.utils.html import format_html, format_html_join
 
+from core.formatting import number
+
 WIDTH, BAR, GAP, LABEL = 340, 18, 6, 180
 
 
@@ -30,7 +32,7 @@ def bars_svg(rows: list[dict], title: str) -> str:
                 BAR,
                 LABEL + max(round(span * r["value"] / top), 0) + 4,
                 i * (BAR + GAP) + BAR - 5,
-                r["value"],
+                number(r["value"]),
             )
             for i, r in enumerate(rows)
         ),

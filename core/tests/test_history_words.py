@@ -58,3 +58,18 @@ def test_a_workflow_step_reads_as_its_verb_and_its_states(client, personas):
     assert "Bắt đầu kiểm tra" in text
     assert "Theo kế hoạch → Đang kiểm tra" in text
     assert "in_progress" not in text and "planned" not in text
+
+
+def test_amounts_are_grouped_and_years_are_not():
+    """Figures through core.formatting (1.309.000.000), a year as it is written (2026)."""
+    from decimal import Decimal
+
+    from core.history import _value
+    from programme.models import BusinessPlan
+    from registry.models import BusinessFigure
+
+    budget = BusinessPlan._meta.get_field("total_budget")
+    assert _value(budget, "1309000000.00", {}) == "1.309.000.000"
+    assert _value(BusinessFigure._meta.get_field("year"), 2026, {}) == "2026"
+    assert _value(BusinessFigure._meta.get_field("workforce"), 12345, {}) == "12.345"
+    assert _value(BusinessFigure._meta.get_field("revenue"), Decimal("12.50"), {}) == "12,5"
