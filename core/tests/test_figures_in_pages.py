@@ -384,6 +384,9 @@ def _pages(w) -> list[tuple[str, object]]:
     office, producer = p.provincial, p.producer
     return [
         (office, reverse("dashboard:home")),
+        (producer, reverse("dashboard:home")),
+        (office, reverse("core:history", args=["programme", "businessplan", w.programme_plan.pk])),
+        (office, reverse("core:history", args=["promotion", "event", w.event.pk])),
         (office, reverse("core:notices")),
         (office, reverse("registry:producer_list")),
         (office, reverse("registry:producer_detail", args=[w.producer.pk])),
