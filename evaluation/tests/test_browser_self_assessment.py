@@ -31,7 +31,7 @@ def test_a_producer_self_assesses_fish_sauce_and_downloads_the_pdf(
     page.get_by_test_id("login-submit").click()
 
     page.locator("summary", has_text="Đánh giá").click()  # the menu group
-    page.get_by_role("link", name="Tự đánh giá").click()
+    page.get_by_role("link", name="Tự đánh giá", exact=True).click()
     expect(page.get_by_role("heading", name="Tự đánh giá (Mẫu số 02, Phần III)")).to_be_visible()
     page.get_by_label("Sản phẩm").select_option(
         label="Nước mắm Hải Châu — 9. Tương, nước mắm, gia vị dạng lỏng khác"
