@@ -427,7 +427,7 @@ class WorkflowAdapter:
     """How the API reads and takes the steps of one model's workflow.
 
     ``allowed(user, obj)`` lists the steps the user may take now as ``(action, label,
-    reason_required)``; ``take(actor=, obj=, action=, reason=, **fields)`` takes one through
+    reason_required, target)``; ``take(actor=, obj=, action=, reason=, **fields)`` takes one through
     the app's own service (which checks permissions, guards and reasons, logs and audits).
     """
 
@@ -448,7 +448,7 @@ class WorkflowAdapter:
 
         def take(*, actor, obj, action, reason="", **fields):
             wf = get(name)
-            step = wf.find(wf.state(obj), action=action) or wf.find(wf.state(obj), to=action)
+            step = wf.find(wf.state(obj), action=action)  # the mixin resolved the name
             form = step_form(
                 step, {**fields, "reason": reason, "confirm": "on"}, obj=obj, user=actor
             )
@@ -495,7 +495,7 @@ class WorkflowActionsMixin:
         if request.method == "GET":
             steps = [
                 {"action": str(a), "label": str(label), "reason_required": bool(needs)}
-                for a, label, needs, *_target in self.workflow.allowed(request.user, obj)
+                for a, label, needs, _target in self.workflow.allowed(request.user, obj)
             ]
             return Response(steps)
         data = TakeStepSerializer(data=request.data)
@@ -504,9 +504,9 @@ class WorkflowActionsMixin:
         # A step is named by its action, or (as before the workflows were declared) by the
         # status it leads to.
         names = {
-            name: str(step_[0])
-            for step_ in self.workflow.allowed(request.user, obj)
-            for name in {str(step_[0]), str(step_[-1])}
+            name: str(a)
+            for a, _label, _needs, target in self.workflow.allowed(request.user, obj)
+            for name in (str(a), str(target))
         }
         if step not in names:
             raise exceptions.PermissionDenied(_("You may not take this step now."))
