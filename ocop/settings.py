@@ -123,11 +123,13 @@ TEMPLATES = [
 ]
 
 # --- Cache: local memory per process unless REDIS_URL names a shared Redis ----------------
-# (the public report form's rate limit must be shared by every server process).
+# (the rate limits must be shared by every server process; core.cache answers locally, with
+# stricter limits, while Redis is down: ADR 0034).
+OCOP_RATELIMIT_DEGRADED_FACTOR = int(os.environ.get("OCOP_RATELIMIT_DEGRADED_FACTOR", "4"))
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             "KEY_PREFIX": "ocop",
         }

@@ -16,26 +16,18 @@ over as Latin-1) are read as UTF-8. The full IP address is never kept: only its 
 (IPv4) or /48 (IPv6) network.
 
 A look-up the database could not record is answered with a 503 page; it is counted in
-``var/metrics/`` (``manage.py scan_health`` shows the counters) and alerted: logged at
-ERROR, and mailed to ``ADMINS`` at most every ``MAIL_EVERY`` seconds per server.
+``var/metrics/`` (``core.metrics``; ``manage.py scan_health`` shows the counters) and
+alerted: logged at ERROR, and mailed to ``ADMINS`` at most every ``MAIL_EVERY`` seconds
+per server.
 """
 
 from __future__ import annotations
 
-import logging
-import os
-import threading
-import time
 from dataclasses import dataclass
-from pathlib import Path
 
-from django.conf import settings
-from django.core.mail import mail_admins
-
+from core import metrics
 from trace import rules
 from trace.models import ScanEvent
-
-logger = logging.getLogger(__name__)
 
 RAW_LENGTH = ScanEvent._meta.get_field("serial_raw").max_length
 GTIN_LENGTH = ScanEvent._meta.get_field("gtin").max_length
@@ -125,69 +117,12 @@ def event(verification, visit: Visit, *, counted: bool, now) -> ScanEvent:
     )
 
 
-# --- the operators' counters ------------------------------------------------------------
+# --- the operators' counters (core.metrics: a file per counter under var/metrics/) -------
 
-# name → what it counts (``manage.py scan_health`` prints both)
-COUNTERS = {
-    "verify_failed": "look-ups answered 503: the database could not read or record them",
-    "verdict_corrected": "scan events whose verdict the page corrected (must stay 0)",
-}
-MAIL_EVERY = 15 * 60  # seconds between two alert mails of one kind, per server
-
-
-def metrics_dir() -> Path:
-    return Path(getattr(settings, "OCOP_METRICS_DIR", Path(settings.VAR_DIR) / "metrics"))
-
-
-def bump(name: str) -> None:
-    """Add one to a counter: one byte appended to ``var/metrics/<name>`` (an append is
-    atomic between processes; the file's size is the count). It needs neither the
-    database nor Redis, which may be what failed, and survives restarts."""
-    if name not in COUNTERS:
-        raise ValueError(f"unknown counter {name!r}")
-    folder = metrics_dir()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd = os.open(folder / name, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        try:
-            os.write(fd, b"1")
-        finally:
-            os.close(fd)
-    except OSError:  # a full disk must not turn the 503 page into a 500
-        logger.exception("could not add to the counter %s", name)
-
-
-def counters() -> dict[str, tuple[int, float | None]]:
-    """name → (count, time of the last one as a UNIX time, or None)."""
-    out = {}
-    for name in COUNTERS:
-        try:
-            stat = (metrics_dir() / name).stat()
-        except OSError:  # never counted (or the folder is unusable: bump() logged why)
-            out[name] = (0, None)
-        else:
-            out[name] = (stat.st_size, stat.st_mtime)
-    return out
-
-
-def alert(name: str, message: str, *, exc: BaseException | None = None) -> None:
-    """Count ``name``, log ``message`` at ERROR, and mail the administrators unless this
-    server mailed about ``name`` in the last ``MAIL_EVERY`` seconds."""
-    bump(name)
-    logger.error(message, exc_info=exc)
-    stamp = metrics_dir() / f"{name}.mailed"
-    try:
-        if time.time() - stamp.stat().st_mtime < MAIL_EVERY:
-            return
-    except FileNotFoundError:
-        pass
-    try:
-        stamp.touch()
-    except OSError:
-        return
-    subject = f"ocop: {COUNTERS[name]}"
-    body = f"{message}\n\n{exc!r}" if exc else message
-    # in a thread: an SMTP server that does not answer must not hold up the page
-    threading.Thread(
-        target=mail_admins, args=(subject, body), kwargs={"fail_silently": True}, daemon=True
-    ).start()
+COUNTERS = metrics.define(
+    verify_failed="look-ups answered 503: the database could not read or record them",
+    verdict_corrected="scan events whose verdict the page corrected (must stay 0)",
+)
+bump = metrics.bump
+alert = metrics.alert
+counters = metrics.counters
