@@ -258,6 +258,15 @@ if os.environ.get("OCOP_S3_BUCKET"):  # S3-compatible object storage for uploads
             "file_overwrite": False,
         },
     }
+    # imports waiting for their confirmation (core.staging): same bucket, own prefix, so
+    # that the confirmation may reach another server than the upload
+    STORAGES["imports"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **STORAGES["default"]["OPTIONS"],
+            "location": os.environ.get("OCOP_S3_IMPORTS_PREFIX", "imports"),
+        },
+    }
     # product pictures are shown from the object storage: the CSP must allow its origin
     _endpoint = os.environ.get("OCOP_S3_ENDPOINT_URL") or "https://*.amazonaws.com"
     OCOP_CSP_EXTRA_IMG_SRC.append("/".join(_endpoint.split("/")[:3]))

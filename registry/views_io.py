@@ -1,21 +1,19 @@
 """Import (upload → dry run → confirm) and export of the registry lists.
 
-The uploaded file is kept on the server between the dry run and the confirmation, under
-a random token that only the uploader's session knows (``SESSION_KEY``); the confirmation
-validates the file again against the database as it is then, and writes in one
-transaction. Files are deleted once imported, and any left over after ``MAX_AGE``.
+The uploaded file is kept between the dry run and the confirmation in the storage every
+server shares (``core.staging``), under a random token that only the uploader's session
+knows (``SESSION_KEY``); the confirmation, on any server, claims the file, validates it
+again against the database as it is then, and writes in one transaction. Files are deleted
+once imported, and any left over after ``MAX_AGE``.
 """
 
 from __future__ import annotations
 
 import io
-import os
 import re
 import secrets
-import time
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
@@ -24,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import staging
 from core.formatting import number
 from registry import selectors
 from registry.io import FORMATS, KINDS, exporting
@@ -42,36 +41,15 @@ FILE_STEMS = {"producers": "chu-the", "products": "san-pham"}
 LIST_URLS = {"producers": "registry:producer_list", "products": "registry:product_list"}
 
 
-def import_dir() -> Path:
-    return Path(getattr(settings, "OCOP_IMPORT_DIR", Path(settings.VAR_DIR) / "imports"))
-
-
 def _require_importer(request) -> None:
     if not can_import(request.user):
         raise PermissionDenied
 
 
-def _sweep(directory: Path) -> None:
-    """Delete uploads nobody confirmed within ``MAX_AGE``."""
-    limit = time.time() - MAX_AGE
-    for path in directory.iterdir():
-        try:
-            if path.is_file() and path.stat().st_mtime < limit:
-                path.unlink()
-        except OSError:
-            continue
-
-
 def _store(request, upload, kind: str, fmt: str) -> str:
-    directory = import_dir()
-    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-    _sweep(directory)
+    staging.sweep(MAX_AGE)
     token = secrets.token_urlsafe(24)
-    path = directory / f"{token}.{fmt}"
-    with open(path, "xb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    os.chmod(path, 0o600)
+    staging.save(_name(token, fmt), upload)
     entries = dict(request.session.get(SESSION_KEY, {}))
     entries[token] = {"kind": kind, "fmt": fmt, "name": Path(upload.name).name[:200]}
     while len(entries) > MAX_PENDING:
@@ -81,8 +59,12 @@ def _store(request, upload, kind: str, fmt: str) -> str:
     return token
 
 
+def _name(token: str, fmt: str) -> str:
+    return f"{token}.{fmt}"
+
+
 def _delete(token: str, entry: dict) -> None:
-    (import_dir() / f"{token}.{entry['fmt']}").unlink(missing_ok=True)
+    staging.delete(_name(token, entry["fmt"]))
 
 
 def _pending(request, token: str):
@@ -91,8 +73,8 @@ def _pending(request, token: str):
     entry = request.session.get(SESSION_KEY, {}).get(token)
     if not entry or entry.get("fmt") not in FORMATS or entry.get("kind") not in KINDS:
         return None
-    path = import_dir() / f"{token}.{entry['fmt']}"
-    return (entry, path) if path.is_file() else None
+    name = _name(token, entry["fmt"])
+    return (entry, name) if staging.exists(name) else None
 
 
 def _discard(request, token: str) -> None:
@@ -143,10 +125,11 @@ def import_start(request):
         upload = form.cleaned_data["file"]
         kind = form.cleaned_data["kind"]
         token = _store(request, upload, kind, form.fmt)
-        _entry, path = _pending(request, token)
-        report = run_import(
-            user=request.user, path=path, fmt=form.fmt, kind=kind, file_name=upload.name
-        )
+        _entry, name = _pending(request, token)
+        with staging.local_copy(name) as path:
+            report = run_import(
+                user=request.user, path=path, fmt=form.fmt, kind=kind, file_name=upload.name
+            )
         if report.file_errors or not report.can_write:
             _discard(request, token)
             token = None
@@ -160,36 +143,28 @@ def import_confirm(request):
     _require_importer(request)
     token = request.POST.get("token", "")
     pending = _pending(request, token)
-    claimed = None
+    report = None
     if pending is not None:
-        # claim the file, so that a second click (or request) cannot import it twice
-        claimed = pending[1].with_name(f"{token}.claimed.{pending[0]['fmt']}")
-        try:
-            os.rename(pending[1], claimed)
-        except FileNotFoundError:
-            claimed = None
-    if claimed is None:
+        entry, name = pending
+        with staging.claimed(name) as still_there:  # one confirmation at a time, any server
+            if still_there:
+                with staging.local_copy(name) as path:
+                    report = run_import(
+                        user=request.user,
+                        path=path,
+                        fmt=entry["fmt"],
+                        kind=entry["kind"],
+                        commit=True,
+                        only_valid=request.POST.get("only_valid") == "1",
+                        file_name=entry["name"],
+                    )
+                if report.written:  # gone with the import's commit; kept if nothing was written
+                    staging.delete(name)
+    if report is None:
         messages.error(
             request, _("This import is no longer available: upload the file again, please.")
         )
         return redirect("registry:import")
-    entry, path = pending
-    report = None
-    try:
-        report = run_import(
-            user=request.user,
-            path=claimed,
-            fmt=entry["fmt"],
-            kind=entry["kind"],
-            commit=True,
-            only_valid=request.POST.get("only_valid") == "1",
-            file_name=entry["name"],
-        )
-    finally:
-        if report is not None and report.written:
-            claimed.unlink(missing_ok=True)
-        else:  # nothing written: the user may still fix things and confirm
-            os.rename(claimed, path)
     if not report.written:
         return _preview(request, report, token, entry["kind"])
     _discard(request, token)

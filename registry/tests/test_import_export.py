@@ -772,10 +772,81 @@ def test_a_second_confirmation_of_the_same_upload_imports_nothing(
     )
     token = _upload(client, good).context["token"]
     (stored,) = import_dir.iterdir()
-    stored.rename(stored.with_name(f"{token}.claimed.xlsx"))  # a first click is importing it
+    stored.unlink()  # a first click, on this server or another, has imported it
     response = client.post(reverse("registry:import_confirm"), {"token": token})
     assert response.status_code == 302 and response["Location"] == reverse("registry:import")
     assert not Product.objects.filter(name="Bánh tổ").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_confirmations_at_once_import_once(personas, client, tmp_path, import_dir):
+    """Two clicks on two servers at the same moment: the claim lets one import, the other
+    finds the file gone (PostgreSQL's advisory lock; the suite's in-memory SQLite cannot
+    hold two connections at once, a SQLite file would serialise them by its write lock)."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("two concurrent connections need PostgreSQL (CI runs it there)")
+
+    client.force_login(personas.provincial)
+    rows = [["", f"Bánh ít {i}", personas.producer_x.code, 6, ""] for i in range(30)]
+    token = _upload(client, write_xlsx(tmp_path / "g.xlsx", PRODUCT_HEADERS, rows)).context["token"]
+    cookie = client.cookies["sessionid"].value
+    barrier = threading.Barrier(2)
+    statuses = []
+
+    def confirm():
+        from django.test import Client
+
+        other = Client()
+        other.cookies["sessionid"] = cookie
+        barrier.wait()
+        try:
+            response = other.post(reverse("registry:import_confirm"), {"token": token})
+            statuses.append(response["Location"])
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=confirm) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == sorted(
+        [reverse("registry:import"), reverse("registry:product_list")]
+    )
+    assert Product.objects.filter(name__startswith="Bánh ít ").count() == 30
+    assert list(import_dir.iterdir()) == []
+
+
+def test_the_upload_waits_in_the_shared_storage_not_on_this_server(
+    personas, client, tmp_path, settings
+):
+    """With an ``imports`` storage configured (object storage in production), nothing of the
+    upload is kept on the server's disk: another server can confirm it."""
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("")
+    settings.OCOP_IMPORT_DIR = blocked / "imports"  # unusable: the storage must be used
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "imports": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    }
+    from core import staging
+
+    client.force_login(personas.provincial)
+    good = write_xlsx(
+        tmp_path / "good.xlsx", PRODUCT_HEADERS, [["", "Bánh bèo", personas.producer_x.code, 6, ""]]
+    )
+    response = _upload(client, good)
+    token = response.context["token"]
+    assert token, response.context["report"].file_errors
+    assert staging.exists(f"{token}.xlsx")
+    response = client.post(reverse("registry:import_confirm"), {"token": token})
+    assert response.status_code == 302
+    assert Product.objects.filter(name="Bánh bèo").exists()
+    assert not staging.exists(f"{token}.xlsx")
 
 
 def test_stars_are_never_imported_only_exported_from_the_certificate_in_force(personas, tmp_path):
