@@ -52,6 +52,10 @@ class AdvisoryNoteForm(forms.ModelForm):
 
 
 class RoundForm(forms.ModelForm):
+    past_deadline_confirmed = forms.BooleanField(
+        label=_("Create it although its proposal deadline has passed"), required=False
+    )
+
     class Meta:
         model = Round
         fields = ["name", "year", "proposals_due", "decision_due", "is_extra"]

@@ -135,3 +135,8 @@ def central_batches(year: int) -> list[tuple[str, dt.date, dt.date]]:
 def revocation_deadline(found_on: dt.date) -> dt.date:
     """Art. 8: revoke within 15 days of the finding."""
     return period_end(found_on, days=REVOCATION_DAYS)
+
+
+def round_closed(proposals_due: dt.date, on: dt.date) -> bool:
+    """Whether a round stopped receiving proposals before ``on`` (its last day counts)."""
+    return on > proposals_due

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import audit
+from core import audit, formatting
 from core.notifications import notify
 from core.workflow.service import transition
 from submissions import rules
@@ -22,8 +22,33 @@ from submissions.models import Dossier, Holiday, Round
 
 @transaction.atomic
 def round_create(
-    *, actor, province, level, year, name, proposals_due, decision_due, is_extra=False
+    *,
+    actor,
+    province,
+    level,
+    year,
+    name,
+    proposals_due,
+    decision_due,
+    is_extra=False,
+    past_deadline_confirmed=False,
 ) -> Round:
+    """Create a round; one whose proposal deadline has already passed only when the clerk
+    has confirmed it (``past_deadline_confirmed``): it could receive no dossier."""
+    if (
+        proposals_due
+        and rules.round_closed(proposals_due, timezone.localdate())
+        and not past_deadline_confirmed
+    ):
+        raise ValidationError(
+            {
+                "past_deadline_confirmed": _(
+                    "Proposals were due on %(date)s, which has passed: no dossier could enter "
+                    "this round. Check the date, or confirm to create it anyway."
+                )
+                % {"date": formatting.day(proposals_due)}
+            }
+        )
     rnd = Round(
         province=province if level == RoundLevel.PROVINCIAL else None,
         level=level,
@@ -59,6 +84,7 @@ def legal_rounds(*, actor, province, year) -> list[Round]:
                 name=name,
                 proposals_due=proposals,
                 decision_due=decision,
+                past_deadline_confirmed=True,  # the law's batches, whatever today is
             )
         )
     return made

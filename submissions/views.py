@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import audit
+from core.forms import apply_validation_error
 from submissions import services
 from submissions.choices import OPEN_STATUSES, Status
 from submissions.deadlines import current_deadline
@@ -148,7 +149,7 @@ def round_list(request):
                     actor=request.user, province=province, level="provincial", **form.cleaned_data
                 )
             except ValidationError as exc:
-                form.add_error(None, exc.messages)
+                apply_validation_error(form, exc)
             else:
                 messages.success(request, _("The round was created."))
                 return redirect("submissions:round_list")

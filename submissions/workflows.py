@@ -12,8 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Role
+from core import formatting
 from core.workflow.definition import PRODUCER, SYSTEM, Transition, Workflow
 from core.workflow.forms import StepForm
+from submissions import rules
 from submissions.choices import Status as S
 from submissions.models import Round
 from submissions.services import notify_step
@@ -50,6 +52,18 @@ class RoundStepForm(StepForm):
         required=False,  # the guard asks for it unless the dossier already has one
     )
 
+    late_entry = forms.BooleanField(
+        label=_("Enter it although the round no longer receives proposals"),
+        required=False,
+        help_text=_("An exception to the round's deadline: give the reason; it is audited."),
+    )
+    late_reason = forms.CharField(
+        label=_("Reason for the late entry"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["round"].queryset = Round.objects.restrict(self.user).filter(is_open=True)
@@ -67,6 +81,31 @@ def _has_form03(dossier, data):
 def _has_round(dossier, data):
     if not (data.get("round") or dossier.round_id):
         return {"round": _("Choose the evaluation round.")}
+    return None
+
+
+def _round_receives(dossier, data):
+    """A round whose proposal deadline has passed takes a dossier only by an explicit,
+    reasoned exception (audited with the step's data)."""
+    chosen = data.get("round") or dossier.round
+    arrived = dossier.forwarded_on or timezone.localdate()  # the proposal reached the province
+    if chosen is None or not rules.round_closed(chosen.proposals_due, arrived):
+        return None
+    if not data.get("late_entry"):
+        return {
+            "round": _(
+                "The round “%(round)s” received proposals until %(date)s and this dossier "
+                "reached the province on %(arrived)s: choose a later round, or enter it as an "
+                "exception with its reason."
+            )
+            % {
+                "round": chosen,
+                "date": formatting.day(chosen.proposals_due),
+                "arrived": formatting.day(arrived),
+            }
+        }
+    if not (data.get("late_reason") or "").strip():
+        return {"late_reason": _("Give the reason for entering the dossier late.")}
     return None
 
 
@@ -169,7 +208,7 @@ DOSSIER = Workflow(
             target=S.ADVISORY,
             roles={OFFICE},
             form=RoundStepForm,
-            guards=(_has_round,),
+            guards=(_has_round, _round_receives),
             apply=_round,
             effects=NOTIFY,
         ),

@@ -62,11 +62,15 @@ def advisory_dossier(product, unit_province, kind=DossierKind.FIRST, **fields):
         name=f"Đợt thử {dossier.pk}/{year}",
         proposals_due=dt.date(year, 1, 1),
         decision_due=dt.date(year, 12, 30),
+        past_deadline_confirmed=True,
     )
     for to, changes in (
         (Status.SUBMITTED, {}),
         (Status.FORWARDED, {"form03_summary": "Đạt yêu cầu của xã."}),
-        (Status.ADVISORY, {"round": rnd}),
+        (
+            Status.ADVISORY,
+            {"round": rnd, "late_entry": True, "late_reason": "Đợt thử đã qua hạn nhận hồ sơ"},
+        ),
     ):
         dossier = dossier_services.dossier_transition(
             actor=None, dossier=dossier, to=to, system=True, **changes

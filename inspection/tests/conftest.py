@@ -41,12 +41,16 @@ def certify(personas, product, stars=4, number="101/QĐ-UBND"):
         name=f"Đợt 1/{TODAY().year} — Đà Nẵng",
         proposals_due=dt.date(TODAY().year, 4, 30),
         decision_due=dt.date(TODAY().year, 6, 30),
+        past_deadline_confirmed=True,
     )
     personas.round = round_
     steps = [
         (Status.SUBMITTED, {}),
         (Status.FORWARDED, {"form03_summary": "Nguyên liệu địa phương, lao động địa phương."}),
-        (Status.ADVISORY, {"round": round_}),
+        (
+            Status.ADVISORY,
+            {"round": round_, "late_entry": True, "late_reason": "Đợt thử đã qua hạn nhận hồ sơ"},
+        ),
         (Status.COUNCIL, {}),
         (Status.SCORED, {}),
     ]

@@ -21,7 +21,10 @@ def walk(actor, dossier, to=Status.SCORED, round_=None):
     steps = [
         (Status.SUBMITTED, {}),
         (Status.FORWARDED, {"form03_summary": "Nguyên liệu địa phương, lao động địa phương."}),
-        (Status.ADVISORY, {"round": round_}),
+        (
+            Status.ADVISORY,
+            {"round": round_, "late_entry": True, "late_reason": "Đợt thử đã qua hạn nhận hồ sơ"},
+        ),
         (Status.COUNCIL, {}),
         (Status.SCORED, {}),
         (Status.CENTRAL, {}),
@@ -47,6 +50,7 @@ def rec(personas):
         name="Đợt 1/2026 — Đà Nẵng",
         proposals_due=dt.date(2026, 4, 30),
         decision_due=dt.date(2026, 6, 30),
+        past_deadline_confirmed=True,
     )
     p.product_x = p.producer_x.products.get()
     p.product_y = p.producer_y.products.get()

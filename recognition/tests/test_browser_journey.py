@@ -85,6 +85,12 @@ def test_the_cycle_from_submission_to_certificate(live_server, browser, personas
     page.goto(dossier_url)
     page.get_by_test_id("action-advisory").click()  # the step opens with the round
     page.get_by_label("Đợt đánh giá").select_option(label=rnd.name)
+    page.get_by_test_id("confirm-advisory").click()  # the round's deadline has passed: refused
+    expect(
+        page.get_by_text("hãy chọn đợt sau, hoặc đưa vào đợt này như một ngoại lệ")
+    ).to_be_visible()
+    page.get_by_label("Vẫn đưa vào đợt dù đợt đã hết hạn nhận hồ sơ").check()
+    page.get_by_label("Lý do đưa vào đợt sau hạn").fill("Hồ sơ đến muộn do sáp nhập xã")
     page.get_by_test_id("confirm-advisory").click()
     expect(page.get_by_test_id("dossier-status")).to_have_text("Tổ tư vấn rà soát")
     ctx.close()

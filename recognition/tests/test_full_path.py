@@ -19,6 +19,9 @@ from submissions.models import Dossier
 
 pytestmark = pytest.mark.django_db
 
+# the tests' rounds stopped receiving proposals before today: an audited exception
+LATE = {"late_entry": True, "late_reason": "Đợt thử đã qua hạn nhận hồ sơ"}
+
 TODAY = dt.date.today()
 SIGNER = ("Lê Trung Chinh", "CHỦ TỊCH")
 DA_NANG = "UBND thành phố Đà Nẵng"
@@ -57,7 +60,9 @@ def to_advisory(p, office, rnd, product):
         to=Status.FORWARDED,
         form03_summary="Nguyên liệu, lao động tại địa phương.",
     )
-    return dossiers.dossier_transition(actor=office, dossier=d, to=Status.ADVISORY, round=rnd)
+    return dossiers.dossier_transition(
+        actor=office, dossier=d, to=Status.ADVISORY, round=rnd, **LATE
+    )
 
 
 def score(members, evaluation, sheet, minus):
@@ -266,7 +271,7 @@ def test_an_upgrade_supersedes_the_earlier_certificate(setting):
     for actor, to, changes in (
         (p.producer, Status.SUBMITTED, {}),
         (p.commune, Status.FORWARDED, {"form03_summary": "Đã cải tiến bao bì."}),
-        (office, Status.ADVISORY, {"round": rnd}),
+        (office, Status.ADVISORY, {"round": rnd, **LATE}),
     ):
         upgrade = dossiers.dossier_transition(actor=actor, dossier=upgrade, to=to, **changes)
     second = through_council(upgrade, [14, 15, 16])
