@@ -16,23 +16,16 @@ from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 
 from core import requestid
+from core.audit_actions import (  # noqa: F401 - labels live below the models; apps call audit.*
+    ACTION_LABELS,
+    action_label,
+    register_actions,
+)
 from core.models import AuditEvent
 
 
 class AuditOutsideTransaction(RuntimeError):
     pass
-
-
-# Human-readable names of action codes, registered by each app in AppConfig.ready().
-ACTION_LABELS: dict[str, Any] = {}
-
-
-def register_actions(labels: dict[str, Any]) -> None:
-    ACTION_LABELS.update(labels)
-
-
-def action_label(code: str) -> str:
-    return ACTION_LABELS.get(code, code)
 
 
 # Who may read one event of a history, by action code: ``rule(user, event) -> bool``.

@@ -4,6 +4,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import audit_actions
+
 
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
@@ -90,9 +92,7 @@ class AuditEvent(models.Model):
 
     @property
     def action_label(self) -> str:
-        from core.audit import action_label
-
-        return action_label(self.action)
+        return audit_actions.action_label(self.action)
 
 
 class Notice(models.Model):

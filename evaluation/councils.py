@@ -24,7 +24,6 @@ from django.utils.translation import gettext_lazy as _
 from accounts.choices import Role
 from core.models import TimeStampedModel
 from core.scoping import RestrictedManager, Scope
-from evaluation.models import USAGE_CHECKS
 from submissions.choices import RoundLevel
 
 DEFAULT_QUORUM_RATIO = Decimal("0.75")
@@ -465,10 +464,3 @@ class ScoreSheet(TimeStampedModel):
     def scope_q(cls, scope: Scope, action: str) -> Q:
         """Rows only: who may read another member's choices is decided by the services."""
         return Q(evaluation__session__council_id__in=_council_ids_of(scope))
-
-
-def _used_by_council_sheets(version) -> bool:
-    return Evaluation.objects.filter(sheet__version=version).exists()
-
-
-USAGE_CHECKS.append(_used_by_council_sheets)

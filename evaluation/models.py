@@ -74,13 +74,12 @@ class CriteriaVersion(models.Model):
         return _version_value(self.code, self.digest, json.dumps(self.raw, default=str))
 
     def is_used(self) -> bool:
-        return SelfAssessment.objects.filter(sheet__version=self).exists() or any(
-            check(self) for check in USAGE_CHECKS
+        """Has a self-assessment or a council score sheet used this version?"""
+        return (
+            SelfAssessment.objects.filter(sheet__version=self).exists()
+            # ``Evaluation`` is imported from ``councils`` at the end of this module.
+            or Evaluation.objects.filter(sheet__version=self).exists()
         )
-
-
-# Later apps (council score sheets) register "is this version used?" checks here.
-USAGE_CHECKS: list = []
 
 
 class CriteriaSheet(models.Model):

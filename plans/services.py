@@ -26,7 +26,7 @@ TARGET_FIELDS = ["indicator", "comparison", "value", "value_max", "wording", "no
 
 
 def _refresh_later(plan_id: int) -> None:
-    from plans.snapshots import plan_refresh_soon
+    from plans.tasks import plan_refresh_soon
 
     plan_refresh_soon(plan_id)
 

@@ -2,17 +2,12 @@
 
 Receivers do no query at save time: they enqueue, with the save (``core.jobs.enqueue``: in
 its transaction on the database backend), a task that looks up the record's province and
-refreshes its current plans (``tasks.refresh_for_record``). Bulk writes (``bulk_create``,
-``update()``) send no signal: the nightly refresh covers them.
+refreshes its current plans (``tasks.refresh_for_record``; the watched records and their
+paths to a province are ``tasks.PROVINCE_OF``). Bulk writes (``bulk_create``, ``update()``)
+send no signal: the nightly refresh covers them.
 """
 
 from __future__ import annotations
-
-# The path from each watched record to its (current) province.
-PROVINCE_OF = {
-    "recognition.certificate": "product__producer__current_unit__province_id",
-    "market.salespoint": "current_unit__province_id",
-}
 
 
 def record_saved(sender, instance, **kwargs):

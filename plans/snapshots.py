@@ -4,9 +4,9 @@ for a plan of a unit of the time, on the map of that time (districts). Dashboard
 province's and the commune officer's) and the per-unit targets read them; nothing else
 writes them (a page view never does).
 
-``plan_refresh()`` computes and stores them; ``refresh_after_change()`` is the one function
-other apps (or their signals) call after a change that moves the figures — it enqueues a
-background refresh once the transaction commits.
+``plan_refresh()`` computes and stores them. Scheduling a refresh in the background
+(``plan_refresh_soon``, ``refresh_after_change``) is done by ``plans.tasks``, which calls
+this module (never the other way round).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from plans import indicators, rules
 from plans.figures import MapCache, context_for, figure, unit_values
 from plans.models import IndicatorSnapshot, Plan
 
-__all__ = ["context_for", "plan_refresh", "plan_refresh_soon", "refresh_after_change"]
+__all__ = ["context_for", "plan_refresh", "plans_touching", "refresh_all"]
 
 
 @transaction.atomic
@@ -63,30 +63,12 @@ def _row(plan, target, day, unit_id, value, numerator, denominator, now) -> Indi
     )
 
 
-def plan_refresh_soon(plan_id: int) -> None:
-    from core import jobs
-    from plans.tasks import refresh_snapshots
-
-    jobs.enqueue(refresh_snapshots, plan_ids=[plan_id])
-
-
 def plans_touching(province_ids: Iterable[int], today=None):
     """Plans of these (current) provinces whose period includes ``today`` or is recent."""
     today = today or timezone.localdate()
     return Plan.objects.filter(
         province_id__in=list(province_ids), period_end__gte=today.replace(month=1, day=1)
     )
-
-
-def refresh_after_change(*, province_ids: Iterable[int]) -> None:
-    """Call after a change of records (certificate, decision, sales point…) of these
-    provinces: their current plans are refreshed in the background once it commits."""
-    from core import jobs
-    from plans.tasks import refresh_snapshots
-
-    plan_ids = list(plans_touching(list(province_ids)).values_list("pk", flat=True))
-    if plan_ids:
-        jobs.enqueue(refresh_snapshots, plan_ids=plan_ids)
 
 
 def refresh_all(today=None, plan_ids=None) -> tuple[int, int]:

@@ -7,7 +7,9 @@ from decimal import Decimal
 
 from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
+from core.formatting import number
 from core.params import id_param, year_param
 from core.text import fold
 from geo.models import AdministrativeUnit
@@ -257,3 +259,30 @@ def allocated_by_source(
     ):
         result.setdefault(source, {"allocated": Decimal(0), "paid": Decimal(0)})["paid"] = total
     return result
+
+
+# --- the budget room of a plan (its support lines and its submission) -------------------
+
+
+def requested_total(plan: BusinessPlan, exclude_line: int | None = None) -> Decimal:
+    qs = SupportLine.objects.filter(plan=plan)
+    if exclude_line is not None:
+        qs = qs.exclude(pk=exclude_line)
+    return qs.aggregate(s=Sum("amount"))["s"] or Decimal(0)
+
+
+def budget_refusal(plan: BusinessPlan, requested: Decimal, field: str) -> dict | None:
+    """None when ``requested`` fits in the budget less the own contribution, else the
+    refusal ({field: message}): the rule of the support lines and of the plan's submission."""
+    room = rules.support_room(
+        total_budget=plan.total_budget, own_contribution=plan.own_contribution
+    )
+    if requested > room:
+        return {
+            field: _(
+                "The support requested (%(requested)s VND) exceeds the budget less the "
+                "own contribution (%(room)s VND)."
+            )
+            % {"requested": number(requested, 0), "room": number(room, 0)}
+        }
+    return None

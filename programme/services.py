@@ -6,7 +6,6 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,6 +15,7 @@ from core.workflow.service import transition
 from programme import rules
 from programme.choices import PLAN_EDITABLE, PLAN_FUNDABLE, IdeaStatus, PlanStatus
 from programme.models import BusinessPlan, ProductIdea, ProgressEntry, SupportLine
+from programme.selectors import budget_refusal, requested_total
 from programme.workflows import APPRAISAL_FIELDS, BUSINESS_PLAN, IDEA
 
 IDEA_FIXED = {"producer", "unit", "status", "registered_by", "decided_on"}
@@ -132,30 +132,6 @@ def _require_editable(plan: BusinessPlan) -> None:
             _("A plan that is “%(status)s” cannot be changed.")
             % {"status": plan.get_status_display()}
         )
-
-
-def requested_total(plan: BusinessPlan, exclude_line: int | None = None) -> Decimal:
-    qs = SupportLine.objects.filter(plan=plan)
-    if exclude_line is not None:
-        qs = qs.exclude(pk=exclude_line)
-    return qs.aggregate(s=Sum("amount"))["s"] or Decimal(0)
-
-
-def budget_refusal(plan: BusinessPlan, requested: Decimal, field: str) -> dict | None:
-    """None when ``requested`` fits in the budget less the own contribution, else the
-    refusal ({field: message}): the rule of the support lines and of the plan's submission."""
-    room = rules.support_room(
-        total_budget=plan.total_budget, own_contribution=plan.own_contribution
-    )
-    if requested > room:
-        return {
-            field: _(
-                "The support requested (%(requested)s VND) exceeds the budget less the "
-                "own contribution (%(room)s VND)."
-            )
-            % {"requested": number(requested, 0), "room": number(room, 0)}
-        }
-    return None
 
 
 def _check_budget(plan: BusinessPlan, requested: Decimal, field: str) -> None:

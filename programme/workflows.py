@@ -23,6 +23,7 @@ from core.notifications import notify
 from core.workflow.definition import PRODUCER, Transition, Workflow
 from core.workflow.forms import StepForm
 from programme.choices import AppraisalOpinion, IdeaStatus, PlanStatus
+from programme.selectors import budget_refusal, requested_total
 
 OFFICIALS = frozenset({Role.COMMUNE_OFFICER, Role.PROVINCIAL_OFFICE})
 LOCAL = frozenset({PRODUCER, Role.COMMUNE_OFFICER})
@@ -127,8 +128,6 @@ IDEA = Workflow(
 
 def _within_budget(plan, data):
     """A plan is submitted only if its support lines fit in the budget less own funds."""
-    from programme.services import budget_refusal, requested_total
-
     return budget_refusal(plan, requested_total(plan), "total_budget")
 
 

@@ -7,7 +7,7 @@ Pure functions, no Django. Every loader validates what it reads and raises
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,12 @@ from evaluation.catalogue.schema import (
     Sheet,
     StarBand,
     Version,
+)
+from evaluation.catalogue.validate import (
+    check_raw_sheet,
+    validate_catalogue,
+    validate_sheet,
+    validate_version,
 )
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -57,70 +63,6 @@ SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 def read_yaml(path: Path) -> Any:
     with path.open(encoding="utf-8") as handle:
         return yaml.load(handle, Loader=SAFE_LOADER)  # noqa: S506 - a safe loader
-
-
-# --- raw sheet dictionaries --------------------------------------------------------------------
-
-
-def iter_nodes(raw: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
-    """Every part, section and criterion dict of a raw sheet, in document order."""
-    for part in raw.get("parts") or []:
-        yield part
-        for section in part.get("sections") or []:
-            yield section
-            yield from _iter_criteria(section.get("criteria") or [])
-
-
-def _iter_criteria(criteria: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    for criterion in criteria:
-        yield criterion
-        yield from _iter_criteria(criterion.get("criteria") or [])
-
-
-def _resolve(raw: Mapping[str, Any], path: str) -> tuple[Any, str]:
-    """The container a path ends in and its last token (see ``apply_correction``)."""
-    tokens = str(path).split("/")
-    head, fields = tokens[0], tokens[1:]
-    if head == "rejection":
-        target: Any = raw["rejection"]
-    else:
-        matches = [node for node in iter_nodes(raw) if str(node.get("code")) == head]
-        if len(matches) != 1:
-            raise KeyError(f"path {path!r}: no single node {head!r}")
-        target = matches[0]
-    if not fields:
-        raise KeyError(f"path {path!r} names no field")
-    for token in fields[:-1]:
-        target = target[int(token)] if isinstance(target, list) else target[token]
-    return target, fields[-1]
-
-
-def read_path(raw: Mapping[str, Any], path: str) -> Any:
-    """The value a correction or remark path names (an absent star flag reads as None)."""
-    target, last = _resolve(raw, path)
-    if isinstance(target, list):
-        return target[int(last)]
-    if last == "min_star":
-        return target.get(last)
-    return target[last]
-
-
-def apply_correction(raw: dict[str, Any], correction: Mapping[str, Any], which: str) -> None:
-    """Set the field named by ``correction["path"]`` to ``correction[which]``.
-
-    Paths name a node by its code (part "A", section "7", criterion "6.1.1") or the word
-    ``rejection``, then the field: ``A/title_points``, ``9/max``, ``3.5/options/1/min_star``,
-    ``2.3/options/0/text``, ``rejection/text``. ``which`` is ``"now"`` (the corrected value)
-    or ``"was"`` (the transcript's value, to reproduce the typo).
-    """
-    target, last = _resolve(raw, correction["path"])
-    value = correction[which]
-    if isinstance(target, list):
-        target[int(last)] = value
-    elif value is None and last == "min_star":
-        target.pop(last, None)
-    else:
-        target[last] = value
 
 
 # --- sheets ------------------------------------------------------------------------------------
@@ -230,8 +172,6 @@ def _build_criterion(raw: Mapping[str, Any], *, section_level: bool = False) -> 
 
 def load_sheet(source: Path | Mapping[str, Any], version: Version) -> Sheet:
     """Load, shape-check, build and validate one sheet; raise ``CatalogueError`` if invalid."""
-    from evaluation.catalogue.validate import check_raw_sheet, validate_sheet
-
     raw = read_yaml(source) if isinstance(source, Path) else source
     name = str(source) if isinstance(source, Path) else f"sheet {raw.get('number')}"
     problems = check_raw_sheet(raw)
@@ -290,8 +230,6 @@ def build_version(raw: Mapping[str, Any]) -> Version:
 
 def load_versions(path: Path | None = None) -> dict[str, Version]:
     """All catalogue versions by code, validated."""
-    from evaluation.catalogue.validate import validate_version
-
     path = path or DATA_DIR / "versions.yaml"
     raw = read_yaml(path)
     versions = {}
@@ -348,8 +286,6 @@ def load_product_sets(version: str = CURRENT_VERSION, data_dir: Path | None = No
 
 def load_catalogue(version: str = CURRENT_VERSION, data_dir: Path | None = None) -> Catalogue:
     """Load one version with its taxonomy and sheets; refuse anything invalid."""
-    from evaluation.catalogue.validate import validate_catalogue
-
     data_dir = data_dir or DATA_DIR
     versions = load_versions(data_dir / "versions.yaml")
     if version not in versions:

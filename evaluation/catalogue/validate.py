@@ -18,7 +18,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from evaluation.catalogue.loading import apply_correction, iter_nodes, read_path
+from evaluation.catalogue.raw import apply_correction, iter_nodes, read_path
 from evaluation.catalogue.schema import (
     FLAG_STARS,
     STAR_LEVELS,

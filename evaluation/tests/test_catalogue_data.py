@@ -14,7 +14,6 @@ import pytest
 from evaluation.catalogue.loading import (
     DATA_DIR,
     CatalogueError,
-    apply_correction,
     build_sheet,
     cached_catalogue,
     load_catalogue,
@@ -23,6 +22,7 @@ from evaluation.catalogue.loading import (
     load_versions,
     read_yaml,
 )
+from evaluation.catalogue.raw import apply_correction
 from evaluation.catalogue.schema import StarBand
 from evaluation.catalogue.validate import (
     check_raw_sheet,
@@ -380,7 +380,7 @@ def test_set_26_tourism_cases_flags_and_part_title():
 
 
 def _node(raw: dict, code: str) -> dict:
-    from evaluation.catalogue.loading import iter_nodes
+    from evaluation.catalogue.raw import iter_nodes
 
     return next(n for n in iter_nodes(raw) if str(n.get("code")) == code)
 

@@ -280,11 +280,11 @@ def test_refresh_task_and_command(plan2024):
 
 
 def test_refresh_after_change_enqueues_on_commit(plan2024, django_capture_on_commit_callbacks):
-    from plans import snapshots
+    from plans import tasks
 
     IndicatorSnapshot.objects.all().delete()
     with django_capture_on_commit_callbacks(execute=True):
-        snapshots.refresh_after_change(province_ids=[plan2024.units.danang.pk])
+        tasks.refresh_after_change(province_ids=[plan2024.units.danang.pk])
     assert IndicatorSnapshot.objects.filter(plan=plan2024.plan).exists()
 
 

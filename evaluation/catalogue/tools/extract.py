@@ -29,7 +29,8 @@ from typing import Any
 
 import yaml
 
-from evaluation.catalogue.loading import DATA_DIR, apply_correction, iter_nodes, load_product_sets
+from evaluation.catalogue.loading import DATA_DIR, load_product_sets
+from evaluation.catalogue.raw import apply_correction, iter_nodes
 
 VERSION = "qd26-2026"
 SHEET_DIR = DATA_DIR / VERSION
