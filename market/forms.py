@@ -79,6 +79,21 @@ class SalesPointForm(forms.ModelForm):
         return data
 
 
+class SalesPointEditForm(SalesPointForm):
+    """The form of a recorded point: its commune stays offered even outside the user's
+    communes, and a change may give its reason."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        current = self.instance.current_unit
+        if current not in self.fields["commune"].queryset:
+            self.fields["commune"].queryset = AdministrativeUnit.objects.filter(pk=current.pk)
+        self.fields["reason"] = ReasonField()
+
+    def service_fields(self) -> dict:
+        return {**super().service_fields(), "reason": self.cleaned_data.get("reason", "")}
+
+
 def products_for(user):
     """Products a point may carry: every OCOP-recognised product, and those the user manages."""
     return (
