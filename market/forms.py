@@ -2,7 +2,6 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core import importing
 from geo.models import AdministrativeUnit
 from market.choices import SalesPointKind, SalesPointStatus
 from market.models import SalesPoint, SalesPointProduct
@@ -183,19 +182,3 @@ class CoverageForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["province"].queryset = provinces
         self.fields["on"].widget.attrs["data-testid"] = "coverage-on"
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Excel file (.xlsx)"))
-    confirm = forms.BooleanField(
-        label=_("Write the rows (otherwise only check them)"), required=False
-    )
-
-    def clean_file(self):
-        f = self.cleaned_data["file"]
-        if not f.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError(_("Upload an Excel workbook (.xlsx)."))
-        too_large = importing.upload_too_large(f)
-        if too_large:
-            raise forms.ValidationError(too_large)
-        return f

@@ -1,6 +1,4 @@
 import datetime
-import tempfile
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
@@ -14,7 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from core.formatting import number
+from core.forms import XlsxImportForm
 from core.generic import ActionScreen, DetailScreen, FormScreen, ListScreen
+from core.importing import uploaded_file
 from geo.models import AdministrativeUnit
 from market import importing, selectors, services
 from market.choices import SalesPointKind
@@ -22,7 +22,6 @@ from market.forms import (
     CarryProductForm,
     ClosePointForm,
     CoverageForm,
-    ImportForm,
     MapFilterForm,
     SalesPointEditForm,
     SalesPointForm,
@@ -309,16 +308,12 @@ def export(request):
 def import_points(request):
     if not _can_create(request.user):
         raise PermissionDenied
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = XlsxImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        with tempfile.NamedTemporaryFile(suffix=".xlsx") as tmp:
-            for chunk in upload.chunks():
-                tmp.write(chunk)
-            tmp.flush()
+        with uploaded_file(form.cleaned_data["file"]) as path:
             report = importing.import_sales_points(
-                Path(tmp.name), actor=request.user, confirm=form.cleaned_data["confirm"]
+                path, actor=request.user, confirm=form.cleaned_data["confirm"]
             )
         if report.written:
             messages.success(
