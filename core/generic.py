@@ -1,17 +1,31 @@
-"""Generic screens: a list, a detail and a create/edit form, declared in a few lines.
+"""Generic screens: a list, a detail, a create/edit form and an action posted from an
+object's page, declared in a few lines.
 
 Each app keeps its own selectors (reads), services (writes), forms and templates; these views
 only join them the way every module does:
 
 - ``ListScreen``: the selector's rows for the user and the query string, one page of them
-  (``core.listing.render_page``), the .xlsx download on ``?format=xlsx``;
+  (``core.listing.render_page``), the .xlsx download on ``?format=xlsx``; with a
+  ``filter_form`` the form of the filters, bound to the query string, is ``filter_form`` in
+  the template and its cleaned data (when valid) reach the selector as ``filters``;
 - ``DetailScreen``: the object through ``restrict(user, VIEW)`` (out of scope is a 404) and
-  whether the user may change it (``restrict(user, CHANGE)``);
+  whether the user may change it (``restrict(user, CHANGE)``); ``actions`` adds what only a
+  user who may change it sees (the forms of its actions);
 - ``FormScreen``: the form on GET, on a valid POST the app's service; its ValidationError is
-  shown on the form's fields (``core.forms.apply_validation_error``), nothing is written.
+  shown on the form's fields (``core.forms.apply_validation_error``), nothing is written;
+  with ``adds_row`` the URL's object is the one the form adds a row to (a participant to an
+  event): the form edits no instance and the user goes back to the object's page;
+- ``ActionScreen``: a POST from an object's page (close it, add or remove or withdraw one of
+  its rows): the object through CHANGE, the row among ``rows(obj)``, the form's fields, the
+  service; its result in a message, or the form's or the service's errors as messages; back
+  to the object's page either way.
 
-Callables given to ``as_view()`` are stored on the instance unbound: ``rows(user, params)``,
-``export(rows)``, ``extra(request)``, ``save(actor, obj, fields)``, ``allowed(user)``.
+Callables given to ``as_view()`` are stored on the instance unbound: ``rows(user, params)``
+(``rows(user, params, filters)`` with a filter form), ``export(rows)``, ``extra(request)`` of
+a list, ``extra(request, obj)`` and ``actions(request, obj)`` of a detail,
+``save(actor, obj, fields)``, ``act(actor, obj_or_row, fields)``, ``allowed(user)``,
+``form_kwargs(request, obj)``; a ``message`` is a text (``%(object)s``: the result) or
+``message(result) -> text``.
 """
 
 from __future__ import annotations
@@ -33,29 +47,48 @@ def _call(func, *args, **kwargs):
     return func(*args, **kwargs) if func is not None else {}
 
 
+def _message(message, result) -> str:
+    return message(result) if callable(message) else str(message) % {"object": result}
+
+
+def _fields(form) -> dict:
+    return form.service_fields() if hasattr(form, "service_fields") else form.cleaned_data
+
+
 class ListScreen(View):
     http_method_names = ["get", "head"]
     template_name = ""
-    rows: Any = None  # rows(user=, params=) -> queryset (the app's selector)
+    rows: Any = None  # rows(user=, params=[, filters=]) -> queryset (the app's selector)
     export: Any = None  # export(rows) -> response, on ?format=xlsx
     extra: Any = None  # extra(request) -> dict: choices of the filters, can_create …
+    filter_form: Any = None  # form class (data, user=): the filters, as filter_form
 
     def get(self, request, *args, **kwargs):
-        rows = self.rows(user=request.user, params=request.GET)
+        context = {}
+        filters = {}
+        if self.filter_form is not None:
+            form = self.filter_form(request.GET or None, user=request.user)
+            context["filter_form"] = form
+            filters = {"filters": form.cleaned_data if form.is_valid() else {}}
+        rows = self.rows(user=request.user, params=request.GET, **filters)
         if self.export is not None and request.GET.get("format") == "xlsx":
             return self.export(rows)
-        return render_page(request, rows, self.template_name, **_call(self.extra, request))
+        context.update(_call(self.extra, request))
+        return render_page(request, rows, self.template_name, **context)
 
 
 class ScopedObjectMixin:
     model: Any = None
     select_related: tuple[str, ...] = ()
+    prefetch_related: tuple[Any, ...] = ()
     pk_kwarg = "pk"
 
     def get_object(self, action: str = VIEW):
         qs = self.model.objects.restrict(self.request.user, action)
         if self.select_related:
             qs = qs.select_related(*self.select_related)
+        if self.prefetch_related:
+            qs = qs.prefetch_related(*self.prefetch_related)
         return get_object_or_404(qs, pk=self.kwargs[self.pk_kwarg])
 
     def may_change(self, obj) -> bool:
@@ -67,15 +100,17 @@ class DetailScreen(ScopedObjectMixin, View):
     template_name = ""
     context_name = "object"
     extra: Any = None  # extra(request, obj) -> dict
+    actions: Any = None  # actions(request, obj) -> dict, only for a user who may change obj
+    check_change = True  # False: the page offers no change (no can_change, no actions)
 
     def get(self, request, *args, **kwargs):
         obj = self.get_object()
-        context = {
-            self.context_name: obj,
-            "object": obj,
-            "can_change": self.may_change(obj),
-            **_call(self.extra, request, obj),
-        }
+        context = {self.context_name: obj, "object": obj}
+        if self.check_change:
+            context["can_change"] = self.may_change(obj)
+        context.update(_call(self.extra, request, obj))
+        if context.get("can_change"):
+            context.update(_call(self.actions, request, obj))
         return render(request, self.template_name, context)
 
 
@@ -92,6 +127,8 @@ class FormScreen(ScopedObjectMixin, View):
     message: Any = _("The changes were saved.")
     aliases: dict[str, str] | None = None  # service error field -> form field
     form_kwargs: Any = None  # form_kwargs(request, obj) -> dict
+    extra: Any = None  # extra(request, obj) -> dict, more for the template
+    adds_row = False  # the URL's object gets a new row: no instance, back to its page
 
     def dispatch(self, request, *args, **kwargs):
         self.object = self.get_object(CHANGE) if self.pk_kwarg in kwargs else None
@@ -101,7 +138,7 @@ class FormScreen(ScopedObjectMixin, View):
 
     def get_form(self):
         kwargs = {"user": self.request.user, **_call(self.form_kwargs, self.request, self.object)}
-        if self.object is not None:
+        if self.object is not None and not self.adds_row:
             kwargs["instance"] = self.object
         data = self.request.POST if self.request.method == "POST" else None
         files = self.request.FILES if self.request.method == "POST" else None
@@ -111,6 +148,7 @@ class FormScreen(ScopedObjectMixin, View):
         context = {"form": form}
         if self.object is not None:
             context[self.context_name] = self.object
+        context.update(_call(self.extra, self.request, self.object))
         return render(self.request, self.template_name, context)
 
     def get(self, request, *args, **kwargs):
@@ -120,12 +158,57 @@ class FormScreen(ScopedObjectMixin, View):
         form = self.get_form()
         if not form.is_valid():
             return self.render_form(form)
-        fields = form.service_fields() if hasattr(form, "service_fields") else form.cleaned_data
-        current = type(self.object).objects.get(pk=self.object.pk) if self.object else None
+        if self.object is None or self.adds_row:
+            current = self.object
+        else:
+            current = type(self.object).objects.get(pk=self.object.pk)
         try:
-            saved = self.save(request.user, current, fields)
+            saved = self.save(request.user, current, _fields(form))
         except ValidationError as exc:
             apply_validation_error(form, exc, self.aliases)
             return self.render_form(form)
-        messages.success(request, str(self.message) % {"object": saved})
-        return redirect(self.success, pk=saved.pk)
+        messages.success(request, _message(self.message, saved))
+        return redirect(self.success, pk=self.object.pk if self.adds_row else saved.pk)
+
+
+class ActionScreen(ScopedObjectMixin, View):
+    """An action posted from an object's page: the object through CHANGE (out of scope is a
+    404), the row it is taken on (``rows(obj)``, by ``row_kwarg``; out of them a 404), the
+    form's fields; the service's refusal and the form's errors are messages, one a message."""
+
+    http_method_names = ["post"]
+    form_class: Any = None  # form_class(data, **form_kwargs(request, obj)); none: no fields
+    form_kwargs: Any = None  # form_kwargs(request, obj) -> dict
+    rows: Any = None  # rows(obj) -> the object's rows, when the action is on one of them
+    row_kwarg = ""
+    act: Any = None  # act(actor, obj_or_row, fields) -> result
+    success: str = ""  # URL name of the object's page (args: its pk)
+    message: Any = ""  # on success
+    labelled = False  # a form's errors begin with their field's label
+
+    def post(self, request, *args, **kwargs):
+        obj = self.get_object(CHANGE)
+        target = obj
+        if self.rows is not None:
+            target = get_object_or_404(self.rows(obj), pk=kwargs[self.row_kwarg])
+        fields = {}
+        if self.form_class is not None:
+            form = self.form_class(request.POST, **_call(self.form_kwargs, request, obj))
+            if not form.is_valid():
+                self.form_errors(form)
+                return redirect(self.success, pk=obj.pk)
+            fields = _fields(form)
+        try:
+            result = self.act(request.user, target, fields)
+        except ValidationError as exc:
+            for text in exc.messages:
+                messages.error(request, text)
+        else:
+            messages.success(request, _message(self.message, result))
+        return redirect(self.success, pk=obj.pk)
+
+    def form_errors(self, form):
+        for name, errors in form.errors.items():
+            label = form.fields[name].label if self.labelled and name in form.fields else ""
+            for error in errors:
+                messages.error(self.request, f"{label}: {error}" if label else error)

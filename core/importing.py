@@ -23,7 +23,10 @@ most ``limits.columns`` + 1 cells, so a CSV file is bounded the same way.
 from __future__ import annotations
 
 import re
+import tempfile
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,6 +82,16 @@ def upload_too_large(upload) -> str | None:
             "size": cap
         }
     return None
+
+
+@contextmanager
+def uploaded_file(upload, suffix: str = ".xlsx") -> Iterator[Path]:
+    """The uploaded file written to a temporary file, for the time of the ``with``."""
+    with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
+        for chunk in upload.chunks():
+            tmp.write(chunk)
+        tmp.flush()
+        yield Path(tmp.name)
 
 
 def _too_big() -> str:

@@ -2,7 +2,6 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core import importing
 from geo.models import AdministrativeUnit
 from market.choices import SalesPointKind, SalesPointStatus
 from market.models import SalesPoint, SalesPointProduct
@@ -77,6 +76,21 @@ class SalesPointForm(forms.ModelForm):
             data["unit_recorded"] = commune
             data["current_unit"] = commune
         return data
+
+
+class SalesPointEditForm(SalesPointForm):
+    """The form of a recorded point: its commune stays offered even outside the user's
+    communes, and a change may give its reason."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        current = self.instance.current_unit
+        if current not in self.fields["commune"].queryset:
+            self.fields["commune"].queryset = AdministrativeUnit.objects.filter(pk=current.pk)
+        self.fields["reason"] = ReasonField()
+
+    def service_fields(self) -> dict:
+        return {**super().service_fields(), "reason": self.cleaned_data.get("reason", "")}
 
 
 def products_for(user):
@@ -168,19 +182,3 @@ class CoverageForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["province"].queryset = provinces
         self.fields["on"].widget.attrs["data-testid"] = "coverage-on"
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Excel file (.xlsx)"))
-    confirm = forms.BooleanField(
-        label=_("Write the rows (otherwise only check them)"), required=False
-    )
-
-    def clean_file(self):
-        f = self.cleaned_data["file"]
-        if not f.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError(_("Upload an Excel workbook (.xlsx)."))
-        too_large = importing.upload_too_large(f)
-        if too_large:
-            raise forms.ValidationError(too_large)
-        return f

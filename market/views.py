@@ -1,22 +1,20 @@
 import datetime
-import tempfile
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import FileResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy as _lazy
 
 from core.formatting import number
-from core.forms import apply_validation_error
-from core.scoping import CHANGE
+from core.forms import XlsxImportForm
+from core.generic import ActionScreen, DetailScreen, FormScreen, ListScreen
+from core.importing import uploaded_file
 from geo.models import AdministrativeUnit
 from market import importing, selectors, services
 from market.choices import SalesPointKind
@@ -24,60 +22,47 @@ from market.forms import (
     CarryProductForm,
     ClosePointForm,
     CoverageForm,
-    ImportForm,
     MapFilterForm,
+    SalesPointEditForm,
     SalesPointForm,
     StopCarryingForm,
 )
-from market.models import SalesPoint, SalesPointProduct
-from registry.forms import ReasonField, communes_for
+from market.models import SalesPoint
+from registry.forms import communes_for
 from registry.models import Product
 
-PAGE_SIZE = 50
-
-
-def _apply_errors(form, exc: ValidationError):
-    apply_validation_error(
-        form, exc, aliases={"unit_recorded": "commune", "current_unit": "commune"}
-    )
+# the service's unit fields are the form's commune
+ALIASES = {"unit_recorded": "commune", "current_unit": "commune"}
 
 
 def _can_create(user) -> bool:
     return communes_for(user).exists()
 
 
-def _can_change(user, point) -> bool:
-    return SalesPoint.objects.restrict(user, CHANGE).filter(pk=point.pk).exists()
+def _rows(user, params=None, filters=None):
+    """The user's points, filtered (the data of MapFilterForm), in name order."""
+    points = selectors.point_list(SalesPoint.objects.restrict(user), **(filters or {}))
+    return points.order_by("name", "pk")
 
 
 def _filtered(request):
     form = MapFilterForm(request.GET or None, user=request.user)
-    points = SalesPoint.objects.restrict(request.user)
-    if form.is_valid():
-        data = form.cleaned_data
-        points = selectors.point_list(
-            points, kind=data["kind"], product=data["product"], q=data["q"]
-        )
-    else:
-        points = selectors.point_list(points)
-    return form, points.order_by("name", "pk")
+    return form, _rows(request.user, filters=form.cleaned_data if form.is_valid() else {})
 
 
-def point_list(request):
-    form, points = _filtered(request)
-    page = Paginator(points, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "market/point_list.html",
-        {
-            "filter_form": form,
-            "page": page,
-            "query": query.urlencode(),
-            "can_create": _can_create(request.user),
-        },
-    )
+point_list = ListScreen.as_view(
+    template_name="market/point_list.html",
+    rows=_rows,
+    filter_form=MapFilterForm,
+    extra=lambda request: {"can_create": _can_create(request.user)},
+)
+
+
+def _tiles() -> dict:
+    return {
+        "tiles": getattr(settings, "OCOP_MAP_TILES", "") or "",
+        "attribution": getattr(settings, "OCOP_MAP_ATTRIBUTION", "") or "",
+    }
 
 
 def _point_json(point, today) -> dict:
@@ -124,8 +109,7 @@ def point_map(request):
     points = list(points.on_map())
     center, zoom = _map_center(request.user, points)
     config = {
-        "tiles": getattr(settings, "OCOP_MAP_TILES", "") or "",
-        "attribution": getattr(settings, "OCOP_MAP_ATTRIBUTION", "") or "",
+        **_tiles(),
         "center": center,
         "zoom": zoom,
         "createUrl": reverse("market:point_create") if _can_create(request.user) else "",
@@ -150,187 +134,117 @@ def point_map(request):
     )
 
 
-def point_detail(request, pk):
-    point = get_object_or_404(
-        SalesPoint.objects.restrict(request.user).select_related(
-            "current_unit__province",
-            "unit_recorded__parent",
-            "unit_recorded__province",
-            "operator",
-        ),
-        pk=pk,
-    )
-    can_change = _can_change(request.user, point)
+def _detail_extra(request, point):
     today = timezone.localdate()
     links = point.carried.prefetch_related(
         Prefetch("product", queryset=Product.objects.with_stars().select_related("producer"))
     ).order_by("product__name", "valid_from")
-    return render(
-        request,
-        "market/point_detail.html",
-        {
-            "point": point,
-            "links": links,
-            "today": today,
-            "can_change": can_change,
-            "carry_form": CarryProductForm(
-                user=request.user, point=point, initial={"valid_from": max(today, point.opened_on)}
-            )
-            if can_change and not point.closed_on
-            else None,
-            "close_form": ClosePointForm(initial={"closed_on": today})
-            if can_change and not point.closed_on
-            else None,
-            "stop_form": StopCarryingForm(initial={"last_day": today}) if can_change else None,
-            "map_config": {
-                "tiles": getattr(settings, "OCOP_MAP_TILES", "") or "",
-                "attribution": getattr(settings, "OCOP_MAP_ATTRIBUTION", "") or "",
-                "point": _point_json(point, today) if point.latitude is not None else None,
-            },
+    return {
+        "links": links,
+        "today": today,
+        "map_config": {
+            **_tiles(),
+            "point": _point_json(point, today) if point.latitude is not None else None,
         },
-    )
+    }
 
 
-def point_create(request):
-    if not _can_create(request.user):
-        raise PermissionDenied
+def _detail_actions(request, point):
+    """The forms of the point's page for a user who may change it."""
+    today = timezone.localdate()
+    still_open = not point.closed_on
+    return {
+        "carry_form": CarryProductForm(
+            user=request.user, point=point, initial={"valid_from": max(today, point.opened_on)}
+        )
+        if still_open
+        else None,
+        "close_form": ClosePointForm(initial={"closed_on": today}) if still_open else None,
+        "stop_form": StopCarryingForm(initial={"last_day": today}),
+    }
+
+
+point_detail = DetailScreen.as_view(
+    template_name="market/point_detail.html",
+    model=SalesPoint,
+    select_related=(
+        "current_unit__province",
+        "unit_recorded__parent",
+        "unit_recorded__province",
+        "operator",
+    ),
+    context_name="point",
+    extra=_detail_extra,
+    actions=_detail_actions,
+)
+
+
+def _pick_config(request, _point=None) -> dict:
+    center, zoom = _map_center(request.user, [])
+    return {"map_config": {"center": center, "zoom": zoom, **_tiles(), "pick": True}}
+
+
+def _initial(request, _point):
+    """A new point opens today, at the place clicked on the map (?lat=&lon=)."""
     initial = {"opened_on": timezone.localdate()}
     for key, name in (("lat", "latitude"), ("lon", "longitude")):
         if request.GET.get(key):
             initial[name] = request.GET[key]
-    form = SalesPointForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            point = services.sales_point_create(actor=request.user, **form.service_fields())
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("Sales point %(name)s was recorded.") % {"name": point})
-            return redirect("market:point_detail", pk=point.pk)
-    return render(
-        request, "market/point_form.html", {"form": form, "map_config": _pick_config(request.user)}
-    )
+    return {"initial": initial}
 
 
-def _pick_config(user) -> dict:
-    center, zoom = _map_center(user, [])
-    return {
-        "center": center,
-        "zoom": zoom,
-        "tiles": getattr(settings, "OCOP_MAP_TILES", "") or "",
-        "attribution": getattr(settings, "OCOP_MAP_ATTRIBUTION", "") or "",
-        "pick": True,
-    }
+point_create = FormScreen.as_view(
+    template_name="market/point_form.html",
+    form_class=SalesPointForm,
+    allowed=_can_create,
+    form_kwargs=_initial,
+    extra=_pick_config,
+    save=lambda actor, _point, fields: services.sales_point_create(actor=actor, **fields),
+    success="market:point_detail",
+    message=lambda point: _("Sales point %(name)s was recorded.") % {"name": point},
+    aliases=ALIASES,
+)
+point_edit = FormScreen.as_view(
+    template_name="market/point_form.html",
+    form_class=SalesPointEditForm,
+    model=SalesPoint,
+    context_name="point",
+    extra=_pick_config,
+    save=lambda actor, point, fields: services.sales_point_update(
+        actor=actor, point=point, **fields
+    ),
+    success="market:point_detail",
+    aliases=ALIASES,
+)
 
 
-def point_edit(request, pk):
-    point = get_object_or_404(SalesPoint.objects.restrict(request.user, CHANGE), pk=pk)
-    form = SalesPointForm(request.POST or None, instance=point, user=request.user)
-    if point.current_unit not in form.fields["commune"].queryset:
-        form.fields["commune"].queryset = AdministrativeUnit.objects.filter(
-            pk=point.current_unit_id
-        )
-    form.fields["reason"] = ReasonField()
-    if request.method == "POST" and form.is_valid():
-        fields = form.service_fields()
-        try:
-            services.sales_point_update(
-                actor=request.user,
-                point=SalesPoint.objects.get(pk=pk),
-                reason=form.cleaned_data.get("reason", ""),
-                **fields,
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("The changes were saved."))
-            return redirect("market:point_detail", pk=pk)
-    return render(
-        request,
-        "market/point_form.html",
-        {"form": form, "point": point, "map_config": _pick_config(request.user)},
-    )
+# --- actions of the point's page ----------------------------------------------------------
 
-
-def _errors_to_messages(request, exc: ValidationError):
-    for message in exc.messages:
-        messages.error(request, message)
-
-
-@require_POST
-def point_close(request, pk):
-    point = get_object_or_404(SalesPoint.objects.restrict(request.user, CHANGE), pk=pk)
-    form = ClosePointForm(request.POST)
-    if form.is_valid():
-        try:
-            services.sales_point_close(
-                actor=request.user,
-                point=point,
-                closed_on=form.cleaned_data["closed_on"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as exc:
-            _errors_to_messages(request, exc)
-        else:
-            messages.success(request, _("The sales point was closed."))
-    else:
-        for errors in form.errors.values():
-            for e in errors:
-                messages.error(request, e)
-    return redirect("market:point_detail", pk=pk)
-
-
-@require_POST
-def product_add(request, pk):
-    point = get_object_or_404(SalesPoint.objects.restrict(request.user, CHANGE), pk=pk)
-    form = CarryProductForm(request.POST, user=request.user, point=point)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.carry_product(
-                actor=request.user,
-                point=point,
-                product=data["product"],
-                valid_from=data["valid_from"],
-                valid_to=data["valid_to"],
-            )
-        except ValidationError as exc:
-            _errors_to_messages(request, exc)
-        else:
-            messages.success(
-                request,
-                _("%(product)s is now listed at this point.") % {"product": data["product"]},
-            )
-    else:
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            for e in errors:
-                messages.error(request, f"{label}: {e}" if label else e)
-    return redirect("market:point_detail", pk=pk)
-
-
-@require_POST
-def product_stop(request, pk, link_pk):
-    point = get_object_or_404(SalesPoint.objects.restrict(request.user, CHANGE), pk=pk)
-    link = get_object_or_404(SalesPointProduct, pk=link_pk, sales_point=point)
-    form = StopCarryingForm(request.POST)
-    if form.is_valid():
-        try:
-            services.stop_carrying(
-                actor=request.user,
-                link=link,
-                last_day=form.cleaned_data["last_day"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as exc:
-            _errors_to_messages(request, exc)
-        else:
-            messages.success(request, _("The product is no longer listed from that day on."))
-    else:
-        for errors in form.errors.values():
-            for e in errors:
-                messages.error(request, e)
-    return redirect("market:point_detail", pk=pk)
+point_close = ActionScreen.as_view(
+    model=SalesPoint,
+    success="market:point_detail",
+    form_class=ClosePointForm,
+    act=lambda actor, point, fields: services.sales_point_close(actor=actor, point=point, **fields),
+    message=_lazy("The sales point was closed."),
+)
+product_add = ActionScreen.as_view(
+    model=SalesPoint,
+    success="market:point_detail",
+    form_class=CarryProductForm,
+    form_kwargs=lambda request, point: {"user": request.user, "point": point},
+    act=lambda actor, point, fields: services.carry_product(actor=actor, point=point, **fields),
+    message=lambda link: _("%(product)s is now listed at this point.") % {"product": link.product},
+    labelled=True,
+)
+product_stop = ActionScreen.as_view(
+    model=SalesPoint,
+    success="market:point_detail",
+    rows=lambda point: point.carried,
+    row_kwarg="link_pk",
+    form_class=StopCarryingForm,
+    act=lambda actor, link, fields: services.stop_carrying(actor=actor, link=link, **fields),
+    message=_lazy("The product is no longer listed from that day on."),
+)
 
 
 def _provinces_for(user):
@@ -394,16 +308,12 @@ def export(request):
 def import_points(request):
     if not _can_create(request.user):
         raise PermissionDenied
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = XlsxImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        with tempfile.NamedTemporaryFile(suffix=".xlsx") as tmp:
-            for chunk in upload.chunks():
-                tmp.write(chunk)
-            tmp.flush()
+        with uploaded_file(form.cleaned_data["file"]) as path:
             report = importing.import_sales_points(
-                Path(tmp.name), actor=request.user, confirm=form.cleaned_data["confirm"]
+                path, actor=request.user, confirm=form.cleaned_data["confirm"]
             )
         if report.written:
             messages.success(

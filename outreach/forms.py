@@ -2,7 +2,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from core import importing
 from geo.models import AdministrativeUnit
 from outreach import selectors
 from outreach.models import Attendance, CommunicationActivity, Course
@@ -132,22 +131,6 @@ class AttendanceEditForm(forms.ModelForm):
     class Meta:
         model = Attendance
         fields = ["attended", "certificate_number"]
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Excel file (.xlsx)"))
-    confirm = forms.BooleanField(
-        label=_("Write the rows (otherwise only check them)"), required=False
-    )
-
-    def clean_file(self):
-        f = self.cleaned_data["file"]
-        if not f.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError(_("Upload an Excel workbook (.xlsx)."))
-        too_large = importing.upload_too_large(f)
-        if too_large:
-            raise forms.ValidationError(too_large)
-        return f
 
 
 class ActivityForm(forms.ModelForm):

@@ -1,6 +1,3 @@
-import tempfile
-from pathlib import Path
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -10,8 +7,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from core.forms import apply_validation_error
+from core.forms import XlsxImportForm, apply_validation_error
 from core.generic import DetailScreen, FormScreen, ListScreen
+from core.importing import uploaded_file
 from core.listing import recent_years, render_page, xlsx_response
 from core.params import object_param, year_param
 from core.scoping import CHANGE
@@ -21,7 +19,6 @@ from outreach.forms import (
     ActivityForm,
     AttendanceEditForm,
     CourseForm,
-    ImportForm,
     RepresentativeForm,
     TickForm,
 )
@@ -172,15 +169,12 @@ def attendance_remove(request, pk, attendance_pk):
 
 def attendance_import(request, pk):
     course = _changeable_course(request, pk)
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = XlsxImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
-        with tempfile.NamedTemporaryFile(suffix=".xlsx") as tmp:
-            for chunk in form.cleaned_data["file"].chunks():
-                tmp.write(chunk)
-            tmp.flush()
+        with uploaded_file(form.cleaned_data["file"]) as path:
             report = importing.import_attendance(
-                Path(tmp.name),
+                path,
                 actor=request.user,
                 course=course,
                 confirm=form.cleaned_data["confirm"],

@@ -28,3 +28,20 @@ def test_a_plain_error_goes_to_the_top_and_aliases_redirect_fields():
         form, ValidationError({"current_unit": "xã"}), aliases={"current_unit": "commune"}
     )
     assert form.non_field_errors() == ["chung"] and form.errors["commune"] == ["xã"]
+
+
+def test_the_import_form_takes_only_an_xlsx_workbook_and_the_file_lands_on_disk():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from core.forms import XlsxImportForm
+    from core.importing import uploaded_file
+
+    csv = SimpleUploadedFile("diem-ban.csv", b"a,b\n")
+    form = XlsxImportForm({}, {"file": csv})
+    assert not form.is_valid() and "file" in form.errors
+    upload = SimpleUploadedFile("diem-ban.XLSX", b"PK\x03\x04 workbook")
+    form = XlsxImportForm({"confirm": "on"}, {"file": upload})
+    assert form.is_valid() and form.cleaned_data["confirm"] is True
+    with uploaded_file(form.cleaned_data["file"]) as path:
+        assert path.suffix == ".xlsx" and path.read_bytes() == b"PK\x03\x04 workbook"
+    assert not path.exists()

@@ -131,3 +131,23 @@ def test_the_import_links_only_a_producer_in_the_users_scope(tmp_path, personas)
     )
     assert report.written
     assert SalesPoint.objects.get().operator == personas.producer_x
+
+
+def test_the_import_page_checks_then_writes(client, tmp_path, personas):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    def upload():
+        data = _xlsx(tmp_path, _good_rows(personas.units)).read_bytes()
+        return SimpleUploadedFile("diem-ban.xlsx", data)
+
+    client.force_login(personas.provincial)
+    response = client.post("/market/points/import/", {"file": upload()})
+    assert response.status_code == 200 and response.context["report"].ok
+    assert 'data-testid="import-ok"' in response.content.decode()
+    assert not SalesPoint.objects.exists()
+    response = client.post("/market/points/import/", {"file": upload(), "confirm": "on"})
+    assert response.status_code == 302 and response["Location"].endswith("/market/points/")
+    assert SalesPoint.objects.count() == 2
+    text = SimpleUploadedFile("diem-ban.csv", b"a;b\n")
+    response = client.post("/market/points/import/", {"file": text, "confirm": "on"})
+    assert response.status_code == 200 and response.context["form"].errors["file"]

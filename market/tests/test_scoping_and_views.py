@@ -150,3 +150,13 @@ def test_the_form_shows_the_coordinate_message(client, personas):
     assert response.status_code == 200
     assert "nằm ngoài lãnh thổ Việt Nam" in str(response.context["form"].errors["latitude"])
     assert not SalesPoint.objects.exists()
+
+
+def test_the_list_and_the_card_take_a_fixed_number_of_queries(
+    client, personas, points, django_assert_max_num_queries
+):
+    client.force_login(personas.provincial)
+    with django_assert_max_num_queries(9):
+        assert client.get("/market/points/?kind=ocop_point&q=Điểm").status_code == 200
+    with django_assert_max_num_queries(9):
+        assert client.get(f"/market/points/{points['hai_chau'].pk}/").status_code == 200

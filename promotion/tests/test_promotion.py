@@ -493,3 +493,20 @@ class TestQueryCounts:
             enrol(more, personas.producer_y)
             sign(personas.producer_y)
         assert [self._count(client, url) for url in urls] == before
+
+    def test_lists_and_pages_take_a_fixed_number_of_queries(
+        self, client, personas, django_assert_max_num_queries
+    ):
+        event = make_event(personas.units)
+        enrol(event, personas.producer_x)
+        contract = sign(personas.producer_x, source_event=event)
+        client.force_login(personas.provincial)
+        for name, args, most in [
+            ("promotion:event_list", [], 7),
+            ("promotion:event_detail", [event.pk], 11),
+            ("promotion:participation_list", [], 7),
+            ("promotion:contract_list", [], 8),
+            ("promotion:contract_detail", [contract.pk], 11),
+        ]:
+            with django_assert_max_num_queries(most):
+                assert client.get(reverse(name, args=args)).status_code == 200, name
