@@ -10,6 +10,7 @@ dismisses the proposal with the reason, kept as the proposal's ``dismissal_reaso
 
 from django.utils.translation import gettext_lazy as _
 
+from core import audit
 from core.workflow.definition import SYSTEM, Transition, Workflow
 from recognition.choices import ProposalStatus as S
 from recognition.services import RECORDERS
@@ -17,6 +18,19 @@ from recognition.services import RECORDERS
 
 def _decided(proposal, data, actor):
     proposal.decision_id = data["decision"]
+
+
+def _dismissed(proposal, data, actor):
+    """The certificate's history says that the proposal against it was dismissed, as it
+    said that it was proposed (read only by whoever may read the proposal:
+    ``selectors.may_read_proposal_event``); the reason is already on the proposal."""
+    audit.record(
+        actor=actor,
+        action="ocop.revocation.dismissed",
+        target=proposal.certificate,
+        after={"proposal": proposal.pk, "status": S.DISMISSED.value},
+        reason=proposal.dismissal_reason,
+    )
 
 
 REVOCATION = Workflow(
@@ -48,6 +62,7 @@ REVOCATION = Workflow(
             reason_field="dismissal_reason",
             reason_label=_("Reason for dismissal"),
             style="secondary",
+            apply=_dismissed,
             help_text=_("The certificate stays in force; a new finding may be proposed again."),
         ),
     ),

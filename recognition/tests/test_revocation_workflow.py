@@ -156,6 +156,12 @@ def test_the_panel_dismisses_with_the_reason(client, rec, proposal):
     assert event.action == "ocop.revocation.transitioned"
     assert event.after == {"status": "dismissed", "action": "dismiss"}
     assert event.reason == "Kết quả xác minh không có vi phạm"
+    # the certificate's history still says it, as before (ocop.revocation.dismissed)
+    on_certificate = AuditEvent.objects.for_object(proposal.certificate).get(
+        action="ocop.revocation.dismissed"
+    )
+    assert on_certificate.after == {"proposal": proposal.pk, "status": "dismissed"}
+    assert on_certificate.reason == "Kết quả xác minh không có vi phạm"
     html = response.content.decode()
     history = html[html.index('data-testid="workflow-history"') :]
     assert str(get("revocation").action("dismiss").label) in history
@@ -193,7 +199,9 @@ def _nothing_written(proposal):
     assert proposal.status == S.PROPOSED and not proposal.dismissal_reason
     assert proposal.decision_id is None
     assert not RevocationProposalTransition.objects.exists()
-    assert not AuditEvent.objects.filter(action="ocop.revocation.transitioned").exists()
+    assert not AuditEvent.objects.filter(
+        action__in=["ocop.revocation.transitioned", "ocop.revocation.dismissed"]
+    ).exists()
 
 
 @pytest.mark.parametrize(
