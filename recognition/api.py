@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, serializers
 
-from core.api import ScopedReadViewSet, resource
+from core.api import ScopedReadViewSet, WorkflowAdapter, resource
 from recognition.choices import CertificateState
 from recognition.models import Certificate, Decision, RevocationProposal
 
@@ -115,4 +115,7 @@ resource(
         "updated_at",
     ),
     filters=("certificate", "status"),
+    # dismiss (``recognition.workflows``): ``{"action": "dismiss", "reason": …}``; the
+    # revocation decision is recorded on the screen, with its number, date and signer
+    workflow=WorkflowAdapter.of("revocation"),
 )

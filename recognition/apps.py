@@ -25,6 +25,11 @@ class RecognitionConfig(AppConfig):
             ["ocop.revocation.proposed", "ocop.revocation.dismissed"], may_read_proposal_event
         )
 
+        from core.workflow.definition import register
+        from recognition.workflows import REVOCATION
+
+        register(REVOCATION)
+
         register_actions(
             {
                 "ocop.decision.issued": _("Decision recorded"),
@@ -35,5 +40,6 @@ class RecognitionConfig(AppConfig):
                 "ocop.certificate.expiry_recounted": _("Certificate's expiry counted again"),
                 "ocop.revocation.proposed": _("Revocation proposed"),
                 "ocop.revocation.dismissed": _("Revocation proposal dismissed"),
+                "ocop.revocation.transitioned": _("Revocation proposal status changed"),
             }
         )

@@ -63,9 +63,3 @@ class RevocationProposalForm(forms.Form):
 
 class RevocationDecisionForm(_SignedForm):
     pass
-
-
-class DismissForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason for dismissal"), widget=forms.Textarea(attrs={"rows": 2})
-    )

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import OFFICIAL_ROLES
-from core.models import TimeStampedModel
+from core.models import TimeStampedModel, TransitionLog
 from core.scoping import RestrictedManager, Scope
 from recognition import rules
 from recognition.choices import (
@@ -354,3 +354,21 @@ class RevocationProposal(TimeStampedModel):
     def scope_q(cls, scope: Scope, action: str) -> Q:
         """Officials only: a proposal is an internal step until the decision."""
         return scope.units_q("certificate__product__producer__current_unit", OFFICIAL_ROLES)
+
+
+class RevocationProposalTransition(TransitionLog):
+    """One status change of a revocation proposal (append-only; ``core.workflow``): the
+    recorded decision, or the dismissal with its reason."""
+
+    proposal = models.ForeignKey(
+        RevocationProposal,
+        on_delete=models.CASCADE,
+        related_name="transitions",
+        verbose_name=_("revocation proposal"),
+    )
+
+    workflow_fk = "proposal"
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = _("revocation proposal transition")
+        verbose_name_plural = _("revocation proposal transitions")

@@ -26,6 +26,7 @@ from accounts.choices import Role
 from core import audit
 from core.notifications import notify
 from core.scoping import scope_of
+from core.workflow.service import transition
 from recognition import rules
 from recognition.choices import (
     IN_FORCE,
@@ -491,9 +492,15 @@ def revocation_decide(
         },
         reason=f"{ground}: {proposal.finding}",
     )
-    proposal.status = ProposalStatus.DECIDED
-    proposal.decision = decision
-    proposal.save(update_fields=["status", "decision", "updated_at"])
+    # the "decide" step of the proposal's workflow (recognition.workflows), a SYSTEM step:
+    # this service checked who records the decision; logged and audited in this transaction
+    transition(
+        proposal,
+        "decide",
+        actor=actor,
+        system=True,
+        data={"decision": decision.pk, "number": decision.number},
+    )
     notify(
         _members(certificate.product),
         _("Certificate %(number)s of “%(product)s” was revoked by decision %(decision)s.")
@@ -507,24 +514,8 @@ def revocation_decide(
     return decision
 
 
-@transaction.atomic
 def revocation_dismiss(*, actor, proposal: RevocationProposal, reason: str) -> RevocationProposal:
-    """Close a proposal without revoking (the verification did not confirm the finding)."""
-    proposal = RevocationProposal.objects.select_for_update().get(pk=proposal.pk)
-    if not acts_for_province(actor, _province_id(proposal.certificate)):
-        raise PermissionDenied(_("Only the provincial OCOP office closes a revocation proposal."))
-    if proposal.status != ProposalStatus.PROPOSED:
-        raise ValidationError(_("This proposal has already been closed."))
-    if not (reason or "").strip():
-        raise ValidationError({"reason": _("Give the reason for this step.")})
-    proposal.status = ProposalStatus.DISMISSED
-    proposal.dismissal_reason = reason.strip()
-    proposal.save(update_fields=["status", "dismissal_reason", "updated_at"])
-    audit.record(
-        actor=actor,
-        action="ocop.revocation.dismissed",
-        target=proposal.certificate,
-        after={"proposal": proposal.pk, "status": proposal.status},
-        reason=proposal.dismissal_reason,
-    )
-    return proposal
+    """Close a proposal without revoking (the verification did not confirm the finding): the
+    "dismiss" step of the proposal's workflow (``recognition.workflows``), for the provincial
+    office of the certificate's province; the reason is required and kept on the proposal."""
+    return transition(proposal, "dismiss", actor=actor, reason=reason)

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from core.workflow.views import TransitionView
 from recognition import views
 
 app_name = "recognition"
@@ -16,7 +17,13 @@ urlpatterns = [
     path("revocations/", views.revocation_list, name="revocation_list"),
     path("revocations/<int:pk>/", views.revocation_detail, name="revocation_detail"),
     path("revocations/<int:pk>/decide/", views.revocation_decide, name="revocation_decide"),
-    path("revocations/<int:pk>/dismiss/", views.revocation_dismiss, name="revocation_dismiss"),
+    # the one view of core.workflow: dismiss (the proposal's "next step" panel); the decision
+    # is recorded with its own form above, its step taken by services.revocation_decide
+    path(
+        "revocations/<int:pk>/step/",
+        TransitionView.as_view(workflow="revocation"),
+        name="revocation_step",
+    ),
     path("reports/", views.report_index, name="reports"),
     path("reports/dossiers.xlsx", views.report_dossiers, name="report_dossiers"),
     path("reports/recognised.xlsx", views.report_recognised, name="report_recognised"),

@@ -21,7 +21,6 @@ from recognition.choices import (
 )
 from recognition.forms import (
     DecisionForm,
-    DismissForm,
     RevocationDecisionForm,
     RevocationProposalForm,
 )
@@ -325,7 +324,9 @@ def _decide_form(proposal, data=None):
     )
 
 
-def _proposal_page(request, proposal, decide_form=None, dismiss_form=None, status=200):
+def _proposal_page(request, proposal, decide_form=None, status=200):
+    """The proposal, the form of the revocation decision for the office that records it, and
+    the "next step" panel (dismissal and the history: ``recognition.workflows``)."""
     can_decide = proposal.status == ProposalStatus.PROPOSED and services.acts_for_province(
         request.user, proposal.certificate.product.producer.current_unit.province_id
     )
@@ -337,7 +338,6 @@ def _proposal_page(request, proposal, decide_form=None, dismiss_form=None, statu
             "c": proposal.certificate,
             "can_decide": can_decide,
             "decide_form": (decide_form or _decide_form(proposal)) if can_decide else None,
-            "dismiss_form": (dismiss_form or DismissForm()) if can_decide else None,
             "overdue": proposal.overdue(),
             "level_label": DecisionLevel(proposal.level).label,
         },
@@ -373,23 +373,6 @@ def revocation_decide(request, pk):
             )
             return redirect("recognition:decision_detail", pk=decision.pk)
     return _proposal_page(request, proposal, decide_form=form, status=400)
-
-
-@require_POST
-def revocation_dismiss(request, pk):
-    proposal = _proposal(request, pk)
-    form = DismissForm(request.POST)
-    if form.is_valid():
-        try:
-            services.revocation_dismiss(
-                actor=request.user, proposal=proposal, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("The revocation proposal was dismissed."))
-            return redirect("recognition:revocation_detail", pk=proposal.pk)
-    return _proposal_page(request, proposal, dismiss_form=form, status=400)
 
 
 # --- reports -----------------------------------------------------------------------------

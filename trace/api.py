@@ -150,4 +150,6 @@ resource(
         "updated_at",
     ),
     filters=("product", "status"),
+    # mark as handled (``trace.workflows.FAKE_REPORT``): ``{"action": "handle", "reason": …}``
+    workflow=WorkflowAdapter.of("fake_report"),
 )

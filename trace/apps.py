@@ -13,9 +13,9 @@ class TraceConfig(AppConfig):
         related.register("registry.product", batches_of_product)
         from core.audit import register_actions
         from core.workflow.definition import register
-        from trace.workflows import STAMP_BATCH
+        from trace.workflows import FAKE_REPORT, STAMP_BATCH
 
-        register(STAMP_BATCH)
+        register(STAMP_BATCH, FAKE_REPORT)
 
         register_actions(
             {
@@ -29,5 +29,6 @@ class TraceConfig(AppConfig):
                 "ocop.stamp.withdrawn": _("Stamp withdrawn"),
                 "ocop.fake_report.created": _("Suspected fake reported"),
                 "ocop.fake_report.handled": _("Report of a suspected fake handled"),
+                "ocop.fake_report.transitioned": _("Report of a suspected fake: status changed"),
             }
         )

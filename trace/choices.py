@@ -12,7 +12,8 @@ class BatchStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", pgettext_lazy("stamp batch", "Withdrawn")
 
 
-# The state machine of a stamp batch is declared in ``trace.workflows`` (core.workflow).
+# The state machines of a stamp batch and of a report of a suspected fake are declared in
+# ``trace.workflows`` (core.workflow).
 
 
 class StampStatus(models.TextChoices):

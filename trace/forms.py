@@ -100,12 +100,6 @@ class ReportFilterForm(forms.Form):
     )
 
 
-class HandleReportForm(forms.Form):
-    note = forms.CharField(
-        label=_("What was done"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
-    )
-
-
 def requestable_products(user):
     """Products the user may see; the service checks eligibility and explains."""
     return Product.objects.restrict(user).select_related("producer").order_by("name")

@@ -379,3 +379,18 @@ class FakeReport(TimeStampedModel):
     @property
     def audit_unit(self):
         return self.province
+
+
+class FakeReportTransition(TransitionLog):
+    """One status change of a report of a suspected fake (append-only; ``core.workflow``):
+    its handling by the provincial office, with what was done as the reason."""
+
+    report = models.ForeignKey(
+        FakeReport, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("report")
+    )
+
+    workflow_fk = "report"
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = _("suspected fake report transition")
+        verbose_name_plural = _("suspected fake report transitions")

@@ -8,8 +8,9 @@ Who may act:
   and may withdraw a batch or a single stamp; the producer may withdraw its own;
 - approving a batch enqueues its issue (``trace.tasks.issue_batch``), which generates the
   serials in chunks, each chunk in its own short transaction.
-A system administrator may act too. A batch's steps (and who takes them) are declared in
-``trace.workflows`` and taken through ``core.workflow.service.transition``.
+A system administrator may act too. The steps of a batch and of a report of a suspected fake
+(and who takes them) are declared in ``trace.workflows`` and taken through
+``core.workflow.service.transition``.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from core.scoping import scope_of
 from core.workflow.service import transition
 from recognition.choices import IN_FORCE
 from trace import rules
-from trace.choices import BatchStatus, ReportStatus, StampStatus
+from trace.choices import BatchStatus, StampStatus
 from trace.models import (
     STAMP_DECIDERS,
     FakeReport,
@@ -329,27 +330,8 @@ def fake_report_create(
     return report
 
 
-@transaction.atomic
 def fake_report_handle(*, actor, report: FakeReport, note: str) -> FakeReport:
-    report = FakeReport.objects.select_for_update().get(pk=report.pk)
-    if not FakeReport.objects.restrict(actor, "change").filter(pk=report.pk).exists():
-        raise PermissionDenied(_("You cannot handle this report."))
-    if report.status == ReportStatus.HANDLED:
-        raise ValidationError(_("This report is already handled."))
-    note = (note or "").strip()
-    if not note:
-        raise ValidationError({"handling_note": _("Say what was done.")})
-    report.status = ReportStatus.HANDLED
-    report.handled_by = actor
-    report.handled_at = timezone.now()
-    report.handling_note = note
-    report.save()
-    audit.record(
-        actor=actor,
-        action="ocop.fake_report.handled",
-        target=report,
-        before={"status": ReportStatus.NEW},
-        after={"status": ReportStatus.HANDLED},
-        reason=note,
-    )
-    return report
+    """Mark a report as handled, saying what was done: the "handle" step of the report's
+    workflow (``trace.workflows.FAKE_REPORT``); ``transition()`` checks the role (the
+    provincial office of the report's province), the note, the state, logs and audits."""
+    return transition(report, "handle", actor=actor, reason=note)

@@ -25,5 +25,11 @@ urlpatterns = [
     path("stamps/<int:pk>/withdraw/", views.stamp_withdraw, name="stamp_withdraw"),
     path("anomalies/", views.anomalies, name="anomalies"),
     path("reports/", views.report_list, name="report_list"),
-    path("reports/<int:pk>/handle/", views.report_handle, name="report_handle"),
+    path("reports/<int:pk>/", views.report_detail, name="report_detail"),
+    # the one view of core.workflow: mark as handled (the report's "next step" panel)
+    path(
+        "reports/<int:pk>/handle/",
+        TransitionView.as_view(workflow="fake_report"),
+        name="report_handle",
+    ),
 ]

@@ -19,7 +19,6 @@ from trace.choices import BatchStatus, ReportStatus, StampStatus
 from trace.forms import (
     BatchFilterForm,
     BatchRequestForm,
-    HandleReportForm,
     PrintForm,
     ReportFilterForm,
     StampSearchForm,
@@ -269,26 +268,13 @@ def report_list(request):
             "filter_form": form,
             "page": page,
             "query": query.urlencode(),
-            "handle_form": HandleReportForm(),
             "handled": ReportStatus.HANDLED,
         },
     )
 
 
-@require_POST
-def report_handle(request, pk):
+def report_detail(request, pk):
+    """A report and its "next step" panel (``trace.workflows.FAKE_REPORT``): the provincial
+    office marks it as handled there, through ``core.workflow.views.TransitionView``."""
     report = get_object_or_404(selectors.reports_for(request.user), pk=pk)
-    form = HandleReportForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Say what was done."))
-        return redirect("trace:report_list")
-    try:
-        services.fake_report_handle(
-            actor=request.user, report=report, note=form.cleaned_data["note"]
-        )
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("The report is marked as handled."))
-    return redirect("trace:report_list")
+    return render(request, "trace/report_detail.html", {"r": report})

@@ -1,5 +1,7 @@
-"""The workflow of a stamp batch: requested → approved → issuing → issued, rejected, or
-withdrawn (after approval or issue).
+"""The workflows of traceability: a stamp batch, and a report of a suspected fake.
+
+A stamp batch: requested → approved → issuing → issued, rejected, or withdrawn (after
+approval or issue).
 
 The request itself is not a step: ``services.batch_request`` creates the batch and logs its
 "" → requested row. The provincial OCOP office of the product's province decides (approve,
@@ -12,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.workflow.definition import PRODUCER, SYSTEM, Transition, Workflow
 from trace.choices import BatchStatus as S
+from trace.choices import ReportStatus
 from trace.models import STAMP_DECIDERS
 
 
@@ -131,6 +134,43 @@ STAMP_BATCH = Workflow(
             confirm=_(
                 "Every stamp of the batch will answer “withdrawn” to consumers who verify it."
             ),
+        ),
+    ),
+)
+
+
+# --- a report of a suspected fake --------------------------------------------------------
+# new → handled: the provincial OCOP office of the report's province (the product's, or the
+# one the consumer named) says what was done; the reason is kept as the report's
+# ``handling_note``. A report with no province is handled by an administrator.
+
+
+def _handled(report, data, actor):
+    report.handled_by = actor if getattr(actor, "pk", None) else None
+    report.handled_at = timezone.now()
+
+
+FAKE_REPORT = Workflow(
+    name="fake_report",
+    model="trace.FakeReport",
+    states=ReportStatus,
+    log_model="trace.FakeReportTransition",
+    unit_path="province",
+    url_name="trace:report_handle",
+    detail_url_name="trace:report_detail",
+    select_related=("province",),
+    impossible=_("This report is already handled."),
+    transitions=(
+        Transition(
+            "handle",
+            _("Mark as handled"),
+            sources={ReportStatus.NEW},
+            target=ReportStatus.HANDLED,
+            roles=STAMP_DECIDERS,
+            reason_required=True,
+            reason_field="handling_note",
+            reason_label=_("What was done"),
+            apply=_handled,
         ),
     ),
 )

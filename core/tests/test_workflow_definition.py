@@ -113,3 +113,27 @@ def test_roles_at_and_units_q_agree_on_real_producers(personas):
             )
             by_unit = {p.pk for p in producers if role in scope.roles_at(p.current_unit)}
             assert by_query == by_unit, (user, role)
+
+
+def test_a_step_may_word_its_reason_box_and_name_the_field_that_keeps_the_reason():
+    from django.utils.translation import gettext
+
+    from core.workflow.forms import step_form
+
+    handle = Transition(
+        "handle",
+        "Mark as handled",
+        sources={"a"},
+        target="b",
+        roles={"r"},
+        reason_required=True,
+        reason_field="handling_note",
+        reason_label="What was done",
+    )
+    form = step_form(handle, {"reason": " "})
+    assert form.fields["reason"].label == "What was done" and not form.is_valid()
+    plain = step_form(
+        Transition("go", "Go", sources={"a"}, target="b", roles={"r"}, reason_required=True)
+    )
+    assert plain.fields["reason"].label == gettext("Reason")
+    assert handle.reason_field == "handling_note"

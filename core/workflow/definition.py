@@ -40,6 +40,10 @@ class Transition:
     target: str
     roles: frozenset[str]
     reason_required: bool = False
+    # The model field the reason is also kept in ("dismissal_reason"), and the wording of the
+    # reason's box when "Reason" says it badly ("What was done").
+    reason_field: str = ""
+    reason_label: Any = ""
     # Irreversible steps ask for confirmation and say what cannot be undone.
     confirm: Any = ""
     style: str = "primary"  # the positive step primary; "secondary" or "danger" otherwise

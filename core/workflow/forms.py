@@ -24,7 +24,9 @@ def step_form(step: Transition, data=None, files=None, *, obj=None, user=None) -
     form = base(data, files, obj=obj, user=user, auto_id=f"id_{step.action}_%s")
     if step.reason_required:
         form.fields["reason"] = forms.CharField(
-            label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+            label=step.reason_label or _("Reason"),
+            max_length=2000,
+            widget=forms.Textarea(attrs={"rows": 3}),
         )
     if step.irreversible:
         form.fields["confirm"] = forms.BooleanField(

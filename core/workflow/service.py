@@ -114,6 +114,8 @@ def transition(
             refusal = guard(obj, data)
             if refusal:
                 raise _refusal(refusal)
+        if step.reason_field:
+            setattr(obj, step.reason_field, reason)
         if step.apply is not None:
             step.apply(obj, data, actor)
         setattr(obj, wf.field, step.target)

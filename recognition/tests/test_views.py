@@ -201,7 +201,8 @@ def test_a_revocation_decision_with_errors_is_shown_again(client, issued):
     assert response.status_code == 400
     assert RevocationProposal.objects.get().status == ProposalStatus.PROPOSED
     response = client.post(
-        reverse("recognition:revocation_dismiss", args=[proposal.pk]), {"reason": "Không vi phạm"}
+        reverse("recognition:revocation_step", args=[proposal.pk]),
+        {"action": "dismiss", "reason": "Không vi phạm"},
     )
     assert response.status_code == 302
     assert RevocationProposal.objects.get().status == ProposalStatus.DISMISSED

@@ -271,11 +271,17 @@ def test_a_fake_report_reaches_the_province_and_is_handled(client, trace, batch)
     as_user(client, trace.provincial)
     page = client.get(reverse("trace:report_list")).content.decode()
     assert "Bao bì khác màu" in page and "Mã lạ" not in page
-    client.post(reverse("trace:report_handle", args=[report.pk]), {"note": "Đã kiểm tra"})
+    client.post(
+        reverse("trace:report_handle", args=[report.pk]),
+        {"action": "handle", "reason": "Đã kiểm tra"},
+    )
     report.refresh_from_db()
     assert report.status == "handled" and report.handled_by == trace.provincial
+    assert report.handling_note == "Đã kiểm tra"
     as_user(client, trace.other_province)
-    response = client.post(reverse("trace:report_handle", args=[report.pk]), {"note": "x"})
+    response = client.post(
+        reverse("trace:report_handle", args=[report.pk]), {"action": "handle", "reason": "x"}
+    )
     assert response.status_code == 404
     assert FakeReport.objects.restrict(trace.other_province).get() == orphan
 
