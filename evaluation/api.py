@@ -5,7 +5,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from core.api import ScopedReadViewSet, resource, scoped_object
-from evaluation import services_council
+from evaluation import services_sheets
 from evaluation.councils import Council, CouncilSession, Evaluation, ScoreSheet
 from evaluation.models import SelfAssessment
 from evaluation.selectors_council import readable_sheets
@@ -78,7 +78,7 @@ class ScoreSheetViewSet(ScopedReadViewSet):
         data.is_valid(raise_exception=True)
         values = data.validated_data
         evaluation = scoped_object(Evaluation, request.user, values["evaluation"], "evaluation")
-        sheet = services_council.score_sheet_save(
+        sheet = services_sheets.score_sheet_save(
             actor=request.user,
             evaluation=evaluation,
             choices=values["choices"],
