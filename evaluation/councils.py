@@ -7,7 +7,9 @@ re-score opens a new round and keeps the old sheets. Finalisation stores the res
 pure engine (``evaluation.rules.scoring.evaluate``) and locks every sheet.
 
 The rules that need the database (quorum, who must score, who may see what) live in
-``evaluation.services_council``; the arithmetic of quorum is the pure ``quorum_met`` below.
+``evaluation.selectors_council`` and the services (``services_council``, ``services_sheets``,
+``services_result``; the steps in ``evaluation.workflows``); the arithmetic of quorum is the
+pure ``quorum_met`` below.
 """
 
 from __future__ import annotations

@@ -43,8 +43,6 @@ class ScoreSheetLocked(PermissionDenied):
     """A change to a submitted, superseded or finalised sheet. The attempt is audited."""
 
 
-
-
 # --- recusal -----------------------------------------------------------------------------------
 
 
@@ -214,5 +212,3 @@ def _notify_complete(evaluation: Evaluation) -> None:
             "limit": spread["limit"],
         }
     notify(people, text[:500], reverse("evaluation:council_evaluation", args=[evaluation.pk]))
-
-
