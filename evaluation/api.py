@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from core.api import ScopedReadViewSet, resource, scoped_object
+from core.api import ScopedReadViewSet, WorkflowAdapter, resource, scoped_object
 from evaluation import services_sheets
 from evaluation.councils import Council, CouncilSession, Evaluation, ScoreSheet
 from evaluation.models import SelfAssessment
@@ -34,6 +34,7 @@ resource(
     module="evaluation",
     fields=("id", "council", "date", "place", "mode", "status", "created_at", "updated_at"),
     filters=("council", "status"),
+    workflow=WorkflowAdapter.of("council_session"),
 )
 resource(
     "evaluations",
@@ -57,6 +58,8 @@ resource(
         "updated_at",
     ),
     filters=("dossier", "session", "status"),
+    # The re-score's members are chosen on screen; through the API every member re-scores.
+    workflow=WorkflowAdapter.of("evaluation"),
 )
 
 

@@ -339,3 +339,21 @@ def test_older_steps_are_logged_from_their_audit_events(board):
     assert EVALUATION.label_of(EvaluationTransition.objects.get()) == str(
         EVALUATION.action("finalise").label
     )
+
+
+def test_the_api_lists_and_takes_the_same_steps(board, client):
+    session, evaluation = scored(board)
+    client.force_login(board.members.chair.user)
+    url = f"/api/v1/evaluations/{evaluation.pk}/actions/"
+    assert [s["action"] for s in client.get(url).json()] == ["finalise", "rescore"]
+    client.force_login(board.members.m2.user)
+    assert client.get(url).json() == []
+    refused = client.post(url, {"action": "finalise"}, content_type="application/json")
+    assert refused.status_code == 403
+    assert not EvaluationTransition.objects.exists()
+    client.force_login(board.members.chair.user)
+    taken = client.post(url, {"action": "finalise"}, content_type="application/json")
+    assert taken.status_code == 200 and taken.json()["status"] == "finalised"
+    session_url = f"/api/v1/council-sessions/{session.pk}/actions/"
+    closed = client.post(session_url, {"action": "closed"}, content_type="application/json")
+    assert closed.status_code == 200 and closed.json()["status"] == "closed"
