@@ -4,8 +4,8 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from core.api import ScopedReadViewSet, resource, scoped_object
-from evaluation import services_council
+from core.api import ScopedReadViewSet, WorkflowAdapter, resource, scoped_object
+from evaluation import services_sheets
 from evaluation.councils import Council, CouncilSession, Evaluation, ScoreSheet
 from evaluation.models import SelfAssessment
 from evaluation.selectors_council import readable_sheets
@@ -34,6 +34,7 @@ resource(
     module="evaluation",
     fields=("id", "council", "date", "place", "mode", "status", "created_at", "updated_at"),
     filters=("council", "status"),
+    workflow=WorkflowAdapter.of("council_session"),
 )
 resource(
     "evaluations",
@@ -57,6 +58,8 @@ resource(
         "updated_at",
     ),
     filters=("dossier", "session", "status"),
+    # The re-score's members are chosen on screen; through the API every member re-scores.
+    workflow=WorkflowAdapter.of("evaluation"),
 )
 
 
@@ -78,7 +81,7 @@ class ScoreSheetViewSet(ScopedReadViewSet):
         data.is_valid(raise_exception=True)
         values = data.validated_data
         evaluation = scoped_object(Evaluation, request.user, values["evaluation"], "evaluation")
-        sheet = services_council.score_sheet_save(
+        sheet = services_sheets.score_sheet_save(
             actor=request.user,
             evaluation=evaluation,
             choices=values["choices"],

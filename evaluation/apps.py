@@ -8,7 +8,11 @@ class EvaluationConfig(AppConfig):
 
     def ready(self):
         from core import related
+        from core.workflow.definition import register
         from evaluation.related import evaluations_of_dossier
+        from evaluation.workflows import COUNCIL_SESSION, EVALUATION, SELF_ASSESSMENT
+
+        register(COUNCIL_SESSION, EVALUATION, SELF_ASSESSMENT)
 
         related.register("submissions.dossier", evaluations_of_dossier)
         from core.audit import register_actions, register_event_rule
@@ -28,6 +32,7 @@ class EvaluationConfig(AppConfig):
                 "ocop.self_assessment.started": _("Self-assessment started"),
                 "ocop.self_assessment.saved": _("Self-assessment saved"),
                 "ocop.self_assessment.finalized": _("Self-assessment finalised"),
+                "ocop.self_assessment.transitioned": _("Self-assessment status changed"),
                 "ocop.council.created": _("Council set up"),
                 "ocop.council.updated": _("Council settings changed"),
                 "ocop.council_member.added": _("Council member added"),
@@ -35,6 +40,7 @@ class EvaluationConfig(AppConfig):
                 "ocop.council_session.opened": _("Council session opened"),
                 "ocop.council_session.attendance": _("Council attendance recorded"),
                 "ocop.council_session.closed": _("Council session closed"),
+                "ocop.council_session.transitioned": _("Council session status changed"),
                 "ocop.evaluation.opened": _("Dossier put to the council"),
                 "ocop.recusal.declared": _("Conflict of interest declared (recusal)"),
                 "ocop.score_sheet.saved": _("Score sheet saved"),
@@ -42,5 +48,6 @@ class EvaluationConfig(AppConfig):
                 "ocop.score_sheet.change_refused": _("Change to a final score sheet refused"),
                 "ocop.evaluation.rescore_requested": _("Re-score requested"),
                 "ocop.evaluation.finalised": _("Council result finalised"),
+                "ocop.evaluation.transitioned": _("Council evaluation status changed"),
             }
         )

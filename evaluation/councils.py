@@ -7,7 +7,9 @@ re-score opens a new round and keeps the old sheets. Finalisation stores the res
 pure engine (``evaluation.rules.scoring.evaluate``) and locks every sheet.
 
 The rules that need the database (quorum, who must score, who may see what) live in
-``evaluation.services_council``; the arithmetic of quorum is the pure ``quorum_met`` below.
+``evaluation.selectors_council`` and the services (``services_council``, ``services_sheets``,
+``services_result``; the steps in ``evaluation.workflows``); the arithmetic of quorum is the
+pure ``quorum_met`` below.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Role
-from core.models import TimeStampedModel
+from core.models import TimeStampedModel, TransitionLog
 from core.scoping import RestrictedManager, Scope
 from submissions.choices import RoundLevel
 
@@ -464,3 +466,38 @@ class ScoreSheet(TimeStampedModel):
     def scope_q(cls, scope: Scope, action: str) -> Q:
         """Rows only: who may read another member's choices is decided by the services."""
         return Q(evaluation__session__council_id__in=_council_ids_of(scope))
+
+
+class CouncilSessionTransition(TransitionLog):
+    """One step of a council session (``core.workflow``, ``evaluation.workflows``)."""
+
+    session = models.ForeignKey(
+        CouncilSession,
+        on_delete=models.CASCADE,
+        related_name="transitions",
+        verbose_name=_("session"),
+    )
+
+    workflow_fk = "session"
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = _("council session step")
+        verbose_name_plural = _("council session steps")
+
+
+class EvaluationTransition(TransitionLog):
+    """One step of a council evaluation: a re-score, the finalisation."""
+
+    evaluation = models.ForeignKey(
+        Evaluation,
+        on_delete=models.CASCADE,
+        related_name="transitions",
+        verbose_name=_("evaluation"),
+    )
+
+    workflow_fk = "evaluation"
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = _("council evaluation step")
+        verbose_name_plural = _("council evaluation steps")
+

@@ -19,7 +19,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.models import TimeStampedModel
+from core.models import TimeStampedModel, TransitionLog
 from core.scoping import RestrictedManager, Scope
 from evaluation.catalogue import loading
 from evaluation.catalogue.schema import Sheet, Version
@@ -185,6 +185,23 @@ class SelfAssessment(TimeStampedModel):
         return Q(product__in=Product.objects.filter(Product.scope_q(scope, action)))
 
 
+class SelfAssessmentTransition(TransitionLog):
+    """One step of a self-assessment (``core.workflow``): its finalisation."""
+
+    assessment = models.ForeignKey(
+        SelfAssessment,
+        on_delete=models.CASCADE,
+        related_name="transitions",
+        verbose_name=_("self-assessment"),
+    )
+
+    workflow_fk = "assessment"
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = _("self-assessment step")
+        verbose_name_plural = _("self-assessment steps")
+
+
 class AssessmentEvidence(models.Model):
     assessment = models.ForeignKey(SelfAssessment, on_delete=models.CASCADE, related_name="links")
     criterion = models.CharField(_("criterion"), max_length=20)
@@ -208,7 +225,9 @@ from evaluation.councils import (  # noqa: E402, F401
     Council,
     CouncilMember,
     CouncilSession,
+    CouncilSessionTransition,
     Evaluation,
+    EvaluationTransition,
     Recusal,
     ScoreSheet,
 )

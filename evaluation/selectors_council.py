@@ -1,5 +1,6 @@
 """Reads about councils at work: who may act, who must score, what each one may see,
-progress and spread. Services (``services_council``) write; these only read."""
+progress and spread. Services (``services_council``, ``services_sheets``, ``services_result``)
+write; these only read."""
 
 from __future__ import annotations
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core import audit
+from core.workflow.service import transition
 from evaluation.catalogue import loading
 from evaluation.models import (
     AssessmentEvidence,
@@ -169,24 +170,24 @@ def self_assessment_save(
         raise ValidationError(
             _("This self-assessment is final and can no longer change; start a new one.")
         )
-    before = audit.snapshot(assessment, ["choices", "total", "star", "status"])
+    before = audit.snapshot(assessment, ["choices", "total", "star"])
     assessment.choices = clean_choices(assessment.sheet, choices)
     assessment.total, assessment.star = _evaluate(assessment.sheet, assessment.choices)
-    if finalize:
-        assessment.status = AssessmentStatus.FINAL
     assessment.save()
     if evidence is not None:
         _set_evidence(assessment, evidence)
-    old, new = audit.diff(
-        before, audit.snapshot(assessment, ["choices", "total", "star", "status"])
-    )
+    old, new = audit.diff(before, audit.snapshot(assessment, ["choices", "total", "star"]))
     audit.record(
         actor=actor,
-        action="ocop.self_assessment.finalized" if finalize else "ocop.self_assessment.saved",
+        action="ocop.self_assessment.saved",
         target=assessment,
         before=old,
         after=new,
     )
+    if finalize:
+        # The step of its workflow (``evaluation.workflows.SELF_ASSESSMENT``), in this
+        # transaction: the choices are saved with it or not at all.
+        assessment = transition(assessment, "finalise", actor=actor)
     return assessment
 
 

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from core.workflow.views import TransitionView
 from evaluation import views_council as views
 
 urlpatterns = [
@@ -21,7 +22,11 @@ urlpatterns = [
         views.session_attendance,
         name="council_session_attendance",
     ),
-    path("council-sessions/<int:pk>/close/", views.session_close, name="council_session_close"),
+    path(
+        "council-sessions/<int:pk>/step/",
+        TransitionView.as_view(workflow="council_session"),
+        name="council_session_transition",
+    ),
     path(
         "council-sessions/<int:pk>/minutes.pdf",
         views.session_minutes,
@@ -37,13 +42,8 @@ urlpatterns = [
     ),
     path("council-evaluations/<int:pk>/recuse/", views.recusal_declare, name="recusal_declare"),
     path(
-        "council-evaluations/<int:pk>/rescore/",
-        views.evaluation_rescore,
-        name="evaluation_rescore",
-    ),
-    path(
-        "council-evaluations/<int:pk>/finalise/",
-        views.evaluation_finalise,
-        name="evaluation_finalise",
+        "council-evaluations/<int:pk>/step/",
+        TransitionView.as_view(workflow="evaluation"),
+        name="council_evaluation_transition",
     ),
 ]

@@ -130,6 +130,9 @@ def assessment_edit(request, pk):
         if not can_change:
             raise Http404
         choices, evidence = _posted_choices(request, sheet)
+        # "Finalise" stays a button of this form rather than the shared workflow panel: it
+        # hands in the choices and evidence on screen with the step (the service saves them
+        # and takes the workflow's ``finalise`` step in one transaction).
         finalize = "finalize" in request.POST
         try:
             assessment = services.self_assessment_save(

@@ -1,8 +1,10 @@
 """Council screens: councils and members, sessions, a member's sheets, the chair's desk.
 
 Every object comes through ``restrict()`` (council members see their councils, the provincial
-office its province's): anything else is a 404. Writes call ``evaluation.services_council``,
-which checks the finer permissions (chair, scorer, recusal, lock).
+office its province's): anything else is a 404. Writes call ``evaluation.services_council``
+and ``services_sheets``, which check the finer permissions (chair, scorer, recusal, lock);
+closing a session, re-scoring and finalising are steps of their workflows
+(``evaluation.workflows``), taken through ``core.workflow.views.TransitionView``.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from accounts.choices import Role
 from core.pdf import pdf_response, render_pdf
 from evaluation import selectors_council as sel
 from evaluation import services_council as svc
+from evaluation import services_sheets as sheets_svc
 from evaluation.councils import (
     Council,
     CouncilMember,
@@ -281,18 +284,6 @@ def session_attendance(request, pk):
     return redirect("evaluation:council_session", pk=pk)
 
 
-@require_POST
-def session_close(request, pk):
-    session = _session(request, pk)
-    try:
-        svc.session_close(actor=request.user, session=session)
-    except (ValidationError, PermissionDenied) as exc:
-        _error(request, exc)
-    else:
-        messages.success(request, _("The session is closed."))
-    return redirect("evaluation:council_session", pk=pk)
-
-
 # The minutes are a Vietnamese administrative document: their wording is fixed, not translated.
 ROLE_VI = {
     MemberRole.CHAIR: "Chủ tịch Hội đồng",
@@ -440,7 +431,7 @@ def score_sheet(request, pk):
     if request.method == "POST":
         submit = "submit" in request.POST
         try:
-            svc.score_sheet_save(
+            sheets_svc.score_sheet_save(
                 actor=request.user,
                 evaluation=ev,
                 choices=_posted_choices(request, ev),
@@ -457,7 +448,7 @@ def score_sheet(request, pk):
     sheet = ScoreSheet.objects.filter(evaluation=ev, member=member, round_no=ev.round_no).first()
     choices = sheet.choices if sheet else {}
     try:
-        svc.scorer_for(request.user, ev)
+        sheets_svc.scorer_for(request.user, ev)
         blocked = ""
     except PermissionDenied as exc:
         blocked = str(exc)
@@ -512,46 +503,11 @@ def recusal_declare(request, pk):
     if request.POST.get("member"):
         member = get_object_or_404(ev.session.council.members, pk=request.POST["member"])
     try:
-        svc.recusal_declare(
+        sheets_svc.recusal_declare(
             actor=request.user, evaluation=ev, member=member, reason=request.POST.get("reason", "")
         )
     except (ValidationError, PermissionDenied) as exc:
         _error(request, exc)
     else:
         messages.success(request, _("The recusal was recorded."))
-    return redirect("evaluation:council_evaluation", pk=pk)
-
-
-@require_POST
-def evaluation_rescore(request, pk):
-    ev = _evaluation(request, pk)
-    members = request.POST.getlist("members") or None
-    try:
-        svc.rescore_request(
-            actor=request.user,
-            evaluation=ev,
-            members=[int(m) for m in members] if members else None,
-            reason=request.POST.get("reason", ""),
-        )
-    except (ValidationError, PermissionDenied, ValueError) as exc:
-        _error(request, exc)
-    else:
-        messages.success(request, _("A new scoring round is open."))
-    return redirect("evaluation:council_evaluation", pk=pk)
-
-
-@require_POST
-def evaluation_finalise(request, pk):
-    ev = _evaluation(request, pk)
-    try:
-        svc.evaluation_finalise(
-            actor=request.user,
-            evaluation=ev,
-            rejected_grounds=request.POST.getlist("grounds"),
-            reason=request.POST.get("reason", ""),
-        )
-    except (ValidationError, PermissionDenied) as exc:
-        _error(request, exc)
-    else:
-        messages.success(request, _("The council's result is final."))
     return redirect("evaluation:council_evaluation", pk=pk)

@@ -15,7 +15,7 @@ from api.services import token_create
 from core.api import RESOURCES
 from core.scoping import VIEW
 from evaluation import services as evaluation_services
-from evaluation import services_council as council_services
+from evaluation import services_sheets as sheet_services
 from evaluation.councils import Evaluation, ScoreSheet
 from evaluation.selectors_council import sheets_visible_to
 from evaluation.tests.test_councils import best_choices, open_session
@@ -48,7 +48,7 @@ def _world(board, client):
     call_command("demo_data", stdout=io.StringIO())
     evaluation = open_session(board).evaluations.get()
     for member in board.scorers[:2]:  # drafts: nobody else may read them
-        council_services.score_sheet_save(
+        sheet_services.score_sheet_save(
             actor=member.user,
             evaluation=evaluation,
             choices=best_choices(evaluation.sheet.value),

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from evaluation import services_council
+from evaluation import services_sheets
 from evaluation.tests.test_councils import best_choices, open_session
 from evaluation.tests.test_councils import board as board  # noqa: F401  (a fixture)
 from recognition import services as recognition_services
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def test_a_council_member_cannot_read_another_members_draft_through_history(board, client):
     evaluation = open_session(board).evaluations.get()
     chair = board.members.chair.user
-    sheet = services_council.score_sheet_save(
+    sheet = services_sheets.score_sheet_save(
         actor=chair, evaluation=evaluation, choices=best_choices(evaluation.sheet.value)
     )
     url = f"/core/history/evaluation/scoresheet/{sheet.pk}/"

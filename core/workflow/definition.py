@@ -28,6 +28,9 @@ Guard = Callable[[models.Model, dict[str, Any]], "str | dict[str, Any] | None"]
 Apply = Callable[[models.Model, dict[str, Any], Any], None]
 # ``effect(obj, step)`` runs after the commit (notices, tasks): a rolled-back step has none.
 Effect = Callable[[models.Model, "Step"], None]
+# ``object_roles(user, obj)``: roles a user holds on the object itself rather than for its unit
+# (a council's chair, by their seat on the council); asked only for an object in their scope.
+ObjectRoles = Callable[[Any, models.Model], Iterable[str]]
 
 STYLES = ("primary", "secondary", "danger")
 
@@ -99,6 +102,7 @@ class Workflow:
     select_related: tuple[str, ...] = ()
     # Wording of the refusal when a step does not exist from the current state.
     impossible: Any = ""
+    object_roles: ObjectRoles | None = None
 
     def __post_init__(self):
         actions = [t.action for t in self.transitions]

@@ -29,8 +29,9 @@ def _resolve(obj, path: str):
 
 
 def acting_roles(wf: Workflow, user, obj) -> frozenset[str]:
-    """The roles in which ``user`` may act on ``obj``: the roles granted for its unit, and
-    PRODUCER for a member of its producer — only when the object is in the user's scope."""
+    """The roles in which ``user`` may act on ``obj``: the roles granted for its unit, those
+    the workflow's ``object_roles`` gives (a seat on a council), and PRODUCER for a member of
+    its producer — only when the object is in the user's scope."""
     scope = scope_of(user)
     if scope.user_id is None:
         return frozenset()
@@ -44,6 +45,8 @@ def acting_roles(wf: Workflow, user, obj) -> frozenset[str]:
     # PRODUCER is membership of the object's own producer only: neither the administrator
     # nor a "producer" role assignment at the same commune (another producer) makes it.
     roles -= {SYSTEM, PRODUCER}
+    if wf.object_roles is not None:
+        roles |= set(wf.object_roles(user, obj)) - {SYSTEM, PRODUCER}
     if wf.producer_path:
         producer = _resolve(obj, wf.producer_path)
         if producer is not None and producer.members.filter(pk=scope.user_id).exists():

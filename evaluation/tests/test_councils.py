@@ -16,6 +16,8 @@ from accounts.choices import Role
 from core.models import AuditEvent
 from evaluation import selectors_council as sel
 from evaluation import services_council as svc
+from evaluation import services_result as result_svc
+from evaluation import services_sheets as sheets_svc
 from evaluation.councils import (
     CouncilSession,
     Evaluation,
@@ -179,7 +181,7 @@ def open_session(board, dossiers=None, present=None, mode=SessionMode.MEETING):
 
 def score_all(evaluation, members, choices, *, submit=True):
     for member in members:
-        svc.score_sheet_save(
+        sheets_svc.score_sheet_save(
             actor=member.user, evaluation=evaluation, choices=choices, submit=submit
         )
 
@@ -274,7 +276,7 @@ def test_a_member_of_one_council_cannot_open_or_score_another_councils_dossier(b
     evaluation = session.evaluations.get()
     outsider = board.other_chair.user
     with pytest.raises(PermissionDenied):
-        svc.score_sheet_save(actor=outsider, evaluation=evaluation, choices={"1.1": 0})
+        sheets_svc.score_sheet_save(actor=outsider, evaluation=evaluation, choices={"1.1": 0})
     assert not Evaluation.objects.restrict(outsider).exists()
     client.force_login(outsider)
     for name in ("council_evaluation", "score_sheet"):
@@ -297,7 +299,7 @@ def test_a_member_of_one_council_cannot_open_or_score_another_councils_dossier(b
 def test_the_advisory_group_does_not_score(board):
     evaluation = open_session(board).evaluations.get()
     with pytest.raises(PermissionDenied):
-        svc.score_sheet_save(
+        sheets_svc.score_sheet_save(
             actor=board.members.adviser.user, evaluation=evaluation, choices={"1.1": 0}
         )
 
@@ -309,15 +311,15 @@ def test_a_recused_member_cannot_score_and_is_not_waited_for(board):
     evaluation = open_session(board).evaluations.get()
     sheet = evaluation.sheet.value
     member = board.members.m3
-    svc.recusal_declare(
+    sheets_svc.recusal_declare(
         actor=member.user, evaluation=evaluation, reason="Em ruột là thành viên HTX Hải Châu."
     )
     with pytest.raises(PermissionDenied):
-        svc.score_sheet_save(actor=member.user, evaluation=evaluation, choices={"1.1": 0})
+        sheets_svc.score_sheet_save(actor=member.user, evaluation=evaluation, choices={"1.1": 0})
     assert member not in sel.expected_scorers(evaluation)
     others = [m for m in board.scorers if m != member]
     score_all(evaluation, others, best_choices(sheet))
-    svc.evaluation_finalise(actor=board.members.chair.user, evaluation=evaluation)
+    result_svc.evaluation_finalise(actor=board.members.chair.user, evaluation=evaluation)
     evaluation.refresh_from_db()
     assert {row["member"] for row in evaluation.member_totals} == {m.pk for m in others}
     event = AuditEvent.objects.get(action="ocop.recusal.declared")
@@ -327,15 +329,15 @@ def test_a_recused_member_cannot_score_and_is_not_waited_for(board):
 def test_recusal_needs_a_reason_and_only_the_chair_declares_for_others(board):
     evaluation = open_session(board).evaluations.get()
     with pytest.raises(ValidationError):
-        svc.recusal_declare(actor=board.members.m2.user, evaluation=evaluation, reason=" ")
+        sheets_svc.recusal_declare(actor=board.members.m2.user, evaluation=evaluation, reason=" ")
     with pytest.raises(PermissionDenied):
-        svc.recusal_declare(
+        sheets_svc.recusal_declare(
             actor=board.members.m2.user,
             evaluation=evaluation,
             member=board.members.m3,
             reason="Quan hệ gia đình",
         )
-    svc.recusal_declare(
+    sheets_svc.recusal_declare(
         actor=board.members.chair.user,
         evaluation=evaluation,
         member=board.members.m3,
@@ -351,7 +353,7 @@ def test_members_cannot_see_the_others_sheets_before_all_have_submitted(board, c
     evaluation = open_session(board).evaluations.get()
     sheet = evaluation.sheet.value
     first, second = board.members.m2, board.members.council
-    own = svc.score_sheet_save(
+    own = sheets_svc.score_sheet_save(
         actor=first.user, evaluation=evaluation, choices=choices_minus(sheet, 7), submit=True
     )
     assert list(sel.sheets_visible_to(second.user, evaluation)) == []
@@ -378,9 +380,9 @@ def test_members_cannot_see_the_others_sheets_before_all_have_submitted(board, c
 def test_a_submitted_sheet_cannot_change_before_finalisation_either(board):
     evaluation = open_session(board).evaluations.get()
     member = board.members.m2
-    svc.score_sheet_submit(actor=member.user, evaluation=evaluation, choices={"1.1": 2})
-    with pytest.raises(svc.ScoreSheetLocked):
-        svc.score_sheet_save(actor=member.user, evaluation=evaluation, choices={"1.1": 0})
+    sheets_svc.score_sheet_submit(actor=member.user, evaluation=evaluation, choices={"1.1": 2})
+    with pytest.raises(sheets_svc.ScoreSheetLocked):
+        sheets_svc.score_sheet_save(actor=member.user, evaluation=evaluation, choices={"1.1": 0})
     assert ScoreSheet.objects.get(member=member).choices["1.1"] == 2
     assert AuditEvent.objects.filter(action="ocop.score_sheet.change_refused").count() == 1
 
@@ -396,20 +398,22 @@ def test_spread_over_the_limit_requires_a_rescore_by_the_member_out_of_spread(bo
     low = choices_minus(sheet, 15)
     together = [m for m in board.scorers if m != out]
     score_all(evaluation, together, best_choices(sheet))
-    svc.score_sheet_submit(actor=out.user, evaluation=evaluation, choices=low)
+    sheets_svc.score_sheet_submit(actor=out.user, evaluation=evaluation, choices=low)
     low_total = scoring.sheet_total(sheet, low)
     assert 100 - low_total > 10
 
     status = sel.spread_status(evaluation)
     assert status["exceeded"] and status["outliers"] == {out.pk}
     with pytest.raises(ValidationError, match="hãy yêu cầu chấm lại"):
-        svc.evaluation_finalise(actor=chair, evaluation=evaluation)
+        result_svc.evaluation_finalise(actor=chair, evaluation=evaluation)
     evaluation.refresh_from_db()
     assert evaluation.status == EvaluationStatus.SCORING
 
     with pytest.raises(PermissionDenied):  # only the chair or the office
-        svc.rescore_request(actor=board.members.m2.user, evaluation=evaluation, members=[out])
-    svc.rescore_request(actor=chair, evaluation=evaluation, members=[out])
+        result_svc.rescore_request(
+            actor=board.members.m2.user, evaluation=evaluation, members=[out]
+        )
+    result_svc.rescore_request(actor=chair, evaluation=evaluation, members=[out])
     evaluation.refresh_from_db()
     assert evaluation.round_no == 2 and evaluation.status == EvaluationStatus.RESCORE
     # old round kept, locked; the others carried over as submitted; the outlier re-scores
@@ -418,29 +422,31 @@ def test_spread_over_the_limit_requires_a_rescore_by_the_member_out_of_spread(bo
     assert len(round2) == 5
     assert round2[out.pk].submitted_at is None and round2[out.pk].choices == low
     assert all(s.carried_over and s.is_submitted for k, s in round2.items() if k != out.pk)
-    with pytest.raises(svc.ScoreSheetLocked):  # a member not asked to re-score
-        svc.score_sheet_save(
+    with pytest.raises(sheets_svc.ScoreSheetLocked):  # a member not asked to re-score
+        sheets_svc.score_sheet_save(
             actor=board.members.m2.user, evaluation=evaluation, choices=best_choices(sheet)
         )
     with pytest.raises(ValidationError):  # still waiting for the re-score
-        svc.evaluation_finalise(actor=chair, evaluation=evaluation)
+        result_svc.evaluation_finalise(actor=chair, evaluation=evaluation)
 
     closer = choices_minus(sheet, 4)
-    svc.score_sheet_submit(actor=out.user, evaluation=evaluation, choices=closer)
-    svc.evaluation_finalise(actor=chair, evaluation=evaluation)
+    sheets_svc.score_sheet_submit(actor=out.user, evaluation=evaluation, choices=closer)
+    result_svc.evaluation_finalise(actor=chair, evaluation=evaluation)
     evaluation.refresh_from_db()
     closer_total = scoring.sheet_total(sheet, closer)
     assert evaluation.status == EvaluationStatus.FINALISED
     assert evaluation.total == scoring.council_mean([100, 100, 100, 100, closer_total])
     assert ScoreSheet.objects.get(member=out, round_no=1).total == low_total  # history kept
-    assert AuditEvent.objects.filter(action="ocop.evaluation.rescore_requested").exists()
+    assert AuditEvent.objects.filter(
+        action="ocop.evaluation.transitioned", after__action="rescore"
+    ).exists()
 
 
 def test_a_rescore_waits_for_every_sheet(board):
     evaluation = open_session(board).evaluations.get()
     score_all(evaluation, board.scorers[:2], {"1.1": 0})
     with pytest.raises(ValidationError):
-        svc.rescore_request(actor=board.members.chair.user, evaluation=evaluation)
+        result_svc.rescore_request(actor=board.members.chair.user, evaluation=evaluation)
 
 
 # --- quorum ------------------------------------------------------------------------------------
@@ -458,20 +464,20 @@ def test_finalisation_needs_the_quorum_with_the_chair(board):
         evaluation, [m.council, m.m2, m.m3, m.secretary], best_choices(evaluation.sheet.value)
     )
     with pytest.raises(ValidationError, match="Không đủ tỷ lệ có mặt"):
-        svc.evaluation_finalise(actor=board.office, evaluation=evaluation)
+        result_svc.evaluation_finalise(actor=board.office, evaluation=evaluation)
     # an absent member cannot score
     with pytest.raises(PermissionDenied):
-        svc.score_sheet_save(actor=m.chair.user, evaluation=evaluation, choices={})
+        sheets_svc.score_sheet_save(actor=m.chair.user, evaluation=evaluation, choices={})
 
     # the chair arrives: 5/5
     svc.session_attendance_set(
         actor=board.office, session=session, present=[m.chair, m.council, m.m2, m.m3, m.secretary]
     )
     assert session.quorum()["met"]
-    svc.score_sheet_submit(
+    sheets_svc.score_sheet_submit(
         actor=m.chair.user, evaluation=evaluation, choices=best_choices(evaluation.sheet.value)
     )
-    svc.evaluation_finalise(actor=board.office, evaluation=evaluation)
+    result_svc.evaluation_finalise(actor=board.office, evaluation=evaluation)
 
 
 def test_three_of_five_is_below_a_75_percent_quorum(board):
@@ -503,9 +509,9 @@ def test_written_opinions_only_for_rerating_and_every_member_must_submit(board, 
     assert len(sel.expected_scorers(evaluation)) == 5  # nobody "present", all must write
     score_all(evaluation, board.scorers[:4], best_choices(evaluation.sheet.value))
     with pytest.raises(ValidationError, match="Đang chờ phiếu của"):
-        svc.evaluation_finalise(actor=board.members.chair.user, evaluation=evaluation)
+        result_svc.evaluation_finalise(actor=board.members.chair.user, evaluation=evaluation)
     score_all(evaluation, board.scorers[4:], best_choices(evaluation.sheet.value))
-    svc.evaluation_finalise(actor=board.members.chair.user, evaluation=evaluation)
+    result_svc.evaluation_finalise(actor=board.members.chair.user, evaluation=evaluation)
     rerating.refresh_from_db()
     assert rerating.status == Status.SCORED
 
@@ -518,10 +524,10 @@ def test_finalisation_stores_the_engines_result_and_moves_the_dossier(board):
     sheet = evaluation.sheet.value
     sets = [best_choices(sheet)] * 3 + [choices_minus(sheet, 5)] * 2
     for member, choices in zip(board.scorers, sets, strict=True):
-        svc.score_sheet_submit(actor=member.user, evaluation=evaluation, choices=choices)
+        sheets_svc.score_sheet_submit(actor=member.user, evaluation=evaluation, choices=choices)
     with pytest.raises(PermissionDenied):  # a plain member cannot finalise
-        svc.evaluation_finalise(actor=board.members.m2.user, evaluation=evaluation)
-    svc.evaluation_finalise(actor=board.members.chair.user, evaluation=evaluation)
+        result_svc.evaluation_finalise(actor=board.members.m2.user, evaluation=evaluation)
+    result_svc.evaluation_finalise(actor=board.members.chair.user, evaluation=evaluation)
     evaluation.refresh_from_db()
     expected = scoring.evaluate(sheet, sets, spread_limit=10)
     assert evaluation.total == expected.total
@@ -533,17 +539,17 @@ def test_finalisation_stores_the_engines_result_and_moves_the_dossier(board):
     step = board.dossier_x.transitions.last()
     assert step.to_status == Status.SCORED and str(expected.total) in step.reason
     with pytest.raises(ValidationError):
-        svc.evaluation_finalise(actor=board.members.chair.user, evaluation=evaluation)
+        result_svc.evaluation_finalise(actor=board.members.chair.user, evaluation=evaluation)
 
 
 def test_a_finalised_sheet_cannot_be_changed_and_the_attempt_is_audited(board, client):
     evaluation = open_session(board).evaluations.get()
     sheet = evaluation.sheet.value
     score_all(evaluation, board.scorers, best_choices(sheet))
-    svc.evaluation_finalise(actor=board.members.chair.user, evaluation=evaluation)
+    result_svc.evaluation_finalise(actor=board.members.chair.user, evaluation=evaluation)
     member = board.members.m2
-    with pytest.raises(svc.ScoreSheetLocked):
-        svc.score_sheet_save(actor=member.user, evaluation=evaluation, choices={"1.1": 0})
+    with pytest.raises(sheets_svc.ScoreSheetLocked):
+        sheets_svc.score_sheet_save(actor=member.user, evaluation=evaluation, choices={"1.1": 0})
     refused = AuditEvent.objects.filter(action="ocop.score_sheet.change_refused")
     assert refused.count() == 1 and refused.get().actor == member.user
     # through the screen: refused, audited, unchanged
@@ -557,7 +563,7 @@ def test_a_finalised_sheet_cannot_be_changed_and_the_attempt_is_audited(board, c
     assert saved.choices == best_choices(sheet) and saved.total == 100 and saved.locked
     # the model state cannot be reopened by a recusal either
     with pytest.raises(ValidationError):
-        svc.recusal_declare(actor=member.user, evaluation=evaluation, reason="Muộn")
+        sheets_svc.recusal_declare(actor=member.user, evaluation=evaluation, reason="Muộn")
 
 
 def test_a_version_used_by_a_council_is_frozen(board):
@@ -597,8 +603,11 @@ def test_a_member_scores_through_the_screens_and_the_chair_finalises(board, clie
     assert session_page.status_code == 200
     assert session_page.context["quorum"]["met"]
     detail = client.get(reverse("evaluation:council_evaluation", args=[evaluation.pk]))
-    assert 'data-testid="finalise"' in detail.content.decode()
-    client.post(reverse("evaluation:evaluation_finalise", args=[evaluation.pk]), {"reason": ""})
+    assert 'data-testid="action-finalise"' in detail.content.decode()
+    client.post(
+        reverse("evaluation:council_evaluation_transition", args=[evaluation.pk]),
+        {"action": "finalise", "conclusion": "", "confirm": "on"},
+    )
     evaluation.refresh_from_db()
     assert evaluation.is_finalised and evaluation.star == 5
 
@@ -608,14 +617,16 @@ def test_the_chair_sees_the_spread_warning_and_requests_a_rescore(board, client)
     sheet = evaluation.sheet.value
     out = board.members.m3
     score_all(evaluation, [m for m in board.scorers if m != out], best_choices(sheet))
-    svc.score_sheet_submit(actor=out.user, evaluation=evaluation, choices=choices_minus(sheet, 20))
+    sheets_svc.score_sheet_submit(
+        actor=out.user, evaluation=evaluation, choices=choices_minus(sheet, 20)
+    )
     client.force_login(board.members.chair.user)
     page = client.get(reverse("evaluation:council_evaluation", args=[evaluation.pk]))
     body = page.content.decode()
-    assert 'data-testid="spread-exceeded"' in body and 'data-testid="finalise"' not in body
+    assert 'data-testid="spread-exceeded"' in body and 'data-testid="action-finalise"' not in body
     client.post(
-        reverse("evaluation:evaluation_rescore", args=[evaluation.pk]),
-        {"members": [str(out.pk)], "reason": "Chênh lệch quá 10 điểm"},
+        reverse("evaluation:council_evaluation_transition", args=[evaluation.pk]),
+        {"action": "rescore", "members": [str(out.pk)], "reason": "Chênh lệch quá 10 điểm"},
     )
     evaluation.refresh_from_db()
     assert evaluation.round_no == 2
@@ -658,12 +669,12 @@ def test_the_minutes_pdf_is_generated_from_the_data(board, client, tmp_path):
     session = open_session(board, [board.dossier_x, board.dossier_y])
     evaluation = session.evaluations.get(dossier=board.dossier_x)
     sheet = evaluation.sheet.value
-    svc.recusal_declare(
+    sheets_svc.recusal_declare(
         actor=board.members.m3.user, evaluation=evaluation, reason="Là cổ đông của HTX"
     )
     scorers = [m for m in board.scorers if m != board.members.m3]
     score_all(evaluation, scorers, best_choices(sheet))
-    svc.evaluation_finalise(actor=board.members.chair.user, evaluation=evaluation)
+    result_svc.evaluation_finalise(actor=board.members.chair.user, evaluation=evaluation)
 
     client.force_login(board.members.secretary.user)
     response = client.get(reverse("evaluation:council_session_minutes", args=[session.pk]))
@@ -718,15 +729,15 @@ def test_members_attendance_recusal_and_closing_through_the_screens(board, clien
     assert not page.context["editable"] and "không tham gia chấm" in page.context["blocked"]
 
     client.force_login(m.chair.user)
-    close = reverse("evaluation:council_session_close", args=[session.pk])
-    client.post(close)
+    close = reverse("evaluation:council_session_transition", args=[session.pk])
+    client.post(close, {"action": "close", "confirm": "on"})
     session.refresh_from_db()
     assert session.status == "open"  # a dossier is still being scored
     score_all(
         evaluation, [m.chair, m.council, m.m2, m.secretary], best_choices(evaluation.sheet.value)
     )
-    svc.evaluation_finalise(actor=m.chair.user, evaluation=evaluation)
-    client.post(close)
+    result_svc.evaluation_finalise(actor=m.chair.user, evaluation=evaluation)
+    client.post(close, {"action": "close", "confirm": "on"})
     session.refresh_from_db()
     assert session.status == "closed"
     actions = set(AuditEvent.objects.values_list("action", flat=True))
@@ -736,8 +747,8 @@ def test_members_attendance_recusal_and_closing_through_the_screens(board, clien
         "ocop.council_session.attendance",
         "ocop.recusal.declared",
         "ocop.score_sheet.submitted",
-        "ocop.evaluation.finalised",
-        "ocop.council_session.closed",
+        "ocop.evaluation.transitioned",
+        "ocop.council_session.transitioned",
     } <= actions
 
 
@@ -754,7 +765,7 @@ def test_only_officials_of_the_province_can_be_added_as_members(board):
 def test_the_central_council_scores_dossiers_proposed_to_it(board, personas):
     evaluation = open_session(board).evaluations.get()
     score_all(evaluation, board.scorers, best_choices(evaluation.sheet.value))
-    svc.evaluation_finalise(actor=board.office, evaluation=evaluation)
+    result_svc.evaluation_finalise(actor=board.office, evaluation=evaluation)
     dossier = dossier_services.dossier_transition(
         actor=board.office, dossier=board.dossier_x, to=Status.CENTRAL
     )
@@ -773,8 +784,10 @@ def test_the_central_council_scores_dossiers_proposed_to_it(board, personas):
     )
     second = session.evaluations.get()
     assert second.dossier == dossier and Evaluation.objects.filter(dossier=dossier).count() == 2
-    svc.score_sheet_submit(actor=chair, evaluation=second, choices=best_choices(second.sheet.value))
-    svc.evaluation_finalise(actor=chair, evaluation=second)
+    sheets_svc.score_sheet_submit(
+        actor=chair, evaluation=second, choices=best_choices(second.sheet.value)
+    )
+    result_svc.evaluation_finalise(actor=chair, evaluation=second)
     dossier.refresh_from_db()
     assert dossier.status == Status.CENTRAL  # the Minister's decision comes next
     assert not Evaluation.objects.restrict(board.office).filter(pk=second.pk).exists()

@@ -136,12 +136,12 @@ class TestSelfAssessment:
         product = personas.producer_x.products.get()
         assessment = services.self_assessment_start(actor=None, product=product)
         services.self_assessment_save(
-            actor=None, assessment=assessment, choices={"1.1": 2}, finalize=True
+            actor=personas.producer, assessment=assessment, choices={"1.1": 2}, finalize=True
         )
         with pytest.raises(ValidationError):
             services.self_assessment_save(actor=None, assessment=assessment, choices={"1.1": 0})
         actions = list(AuditEvent.objects.for_object(assessment).values_list("action", flat=True))
-        assert actions.count("ocop.self_assessment.finalized") == 1
+        assert actions.count("ocop.self_assessment.transitioned") == 1
 
     def test_only_the_producers_own_documents_can_be_evidence(self, personas, tmp_path, settings):
         from django.core.files.base import ContentFile

@@ -9,6 +9,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from evaluation import services_council as svc
+from evaluation import services_result as result_svc
+from evaluation import services_sheets as sheets_svc
 from evaluation.councils import EvaluationStatus, MemberRole
 from evaluation.tests.test_councils import PASSWORD, choices_minus, make_user
 from recognition import services as recognition
@@ -67,7 +69,7 @@ def to_advisory(p, office, rnd, product):
 
 def score(members, evaluation, sheet, minus):
     for member, points in zip(members, minus, strict=True):
-        svc.score_sheet_save(
+        sheets_svc.score_sheet_save(
             actor=member.user,
             evaluation=evaluation,
             choices=choices_minus(sheet, points),
@@ -87,18 +89,18 @@ def test_first_evaluation_to_4_stars_then_revocation(setting):
 
     score(members, evaluation, sheet, [15, 16, 40])  # the third member is far below
     with pytest.raises(ValidationError):
-        svc.evaluation_finalise(actor=members[0].user, evaluation=evaluation)
-    svc.rescore_request(
+        result_svc.evaluation_finalise(actor=members[0].user, evaluation=evaluation)
+    result_svc.rescore_request(
         actor=members[0].user,
         evaluation=evaluation,
         members=[members[2]],
         reason="Chênh lệch quá 10 điểm",
     )
     evaluation.refresh_from_db()
-    svc.score_sheet_save(
+    sheets_svc.score_sheet_save(
         actor=members[2].user, evaluation=evaluation, choices=choices_minus(sheet, 17), submit=True
     )
-    evaluation = svc.evaluation_finalise(actor=members[0].user, evaluation=evaluation)
+    evaluation = result_svc.evaluation_finalise(actor=members[0].user, evaluation=evaluation)
     assert evaluation.status == EvaluationStatus.FINALISED and evaluation.star == 4
     dossier.refresh_from_db()
     assert dossier.status == Status.SCORED
@@ -154,7 +156,7 @@ def test_90_points_go_to_the_central_council_for_5_stars(setting, personas):
     )
     evaluation = session.evaluations.get()
     score(members, evaluation, evaluation.sheet.value, [0, 0, 2])
-    evaluation = svc.evaluation_finalise(actor=members[0].user, evaluation=evaluation)
+    evaluation = result_svc.evaluation_finalise(actor=members[0].user, evaluation=evaluation)
     assert evaluation.star == 5
     with pytest.raises(ValidationError):  # 5★ is not the province's to give
         recognition.decision_issue(
@@ -189,7 +191,7 @@ def test_below_90_at_central_level_the_province_recognises_on_the_central_score(
     )
     evaluation = session.evaluations.get()
     score(members, evaluation, evaluation.sheet.value, [0, 1, 2])
-    svc.evaluation_finalise(actor=members[0].user, evaluation=evaluation)
+    result_svc.evaluation_finalise(actor=members[0].user, evaluation=evaluation)
     dossier = dossiers.dossier_transition(actor=office, dossier=dossier, to=Status.CENTRAL)
 
     central = svc.council_create(
@@ -218,7 +220,7 @@ def test_below_90_at_central_level_the_province_recognises_on_the_central_score(
     )
     central_eval = central_session.evaluations.get()
     score(judges, central_eval, central_eval.sheet.value, [12, 13, 14])  # 86-88 points
-    central_eval = svc.evaluation_finalise(actor=judges[0].user, evaluation=central_eval)
+    central_eval = result_svc.evaluation_finalise(actor=judges[0].user, evaluation=central_eval)
     assert central_eval.star == 4
     dossier.refresh_from_db()
     assert dossier.status == Status.CENTRAL
@@ -248,7 +250,7 @@ def test_an_upgrade_supersedes_the_earlier_certificate(setting):
         )
         evaluation = session.evaluations.get()
         score(members, evaluation, evaluation.sheet.value, minus)
-        return svc.evaluation_finalise(actor=members[0].user, evaluation=evaluation)
+        return result_svc.evaluation_finalise(actor=members[0].user, evaluation=evaluation)
 
     first = through_council(to_advisory(p, office, rnd, product), [35, 36, 37])
     assert first.star == 3

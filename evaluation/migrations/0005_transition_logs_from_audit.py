@@ -1,0 +1,78 @@
+"""The steps taken before the workflows were declared, written into their logs from the
+audit events that recorded them (who, when, why, the request): a session closed, a re-score
+requested, a result finalised, a self-assessment finalised. The audit events stay."""
+
+from django.db import migrations
+
+# audit action → (model of the target, log model, its foreign key, action, from, to)
+STEPS = {
+    "ocop.council_session.closed": (
+        "councilsession",
+        "CouncilSessionTransition",
+        "session_id",
+        "close",
+        lambda e: "open",
+        "closed",
+    ),
+    "ocop.evaluation.rescore_requested": (
+        "evaluation",
+        "EvaluationTransition",
+        "evaluation_id",
+        "rescore",
+        lambda e: "scoring" if (e.before or {}).get("round", 1) == 1 else "rescore",
+        "rescore",
+    ),
+    "ocop.evaluation.finalised": (
+        "evaluation",
+        "EvaluationTransition",
+        "evaluation_id",
+        "finalise",
+        lambda e: "scoring" if (e.after or {}).get("round", 1) == 1 else "rescore",
+        "finalised",
+    ),
+    "ocop.self_assessment.finalized": (
+        "selfassessment",
+        "SelfAssessmentTransition",
+        "assessment_id",
+        "finalise",
+        lambda e: "draft",
+        "final",
+    ),
+}
+
+
+def logs_from_audit(apps, schema_editor):
+    AuditEvent = apps.get_model("core", "AuditEvent")
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    for code, (target, log_name, fk, action, source, to) in STEPS.items():
+        content_type = ContentType.objects.filter(app_label="evaluation", model=target).first()
+        if content_type is None:
+            continue
+        target_model = apps.get_model("evaluation", content_type.model)
+        log = apps.get_model("evaluation", log_name)
+        existing = set(target_model.objects.values_list("pk", flat=True))
+        events = AuditEvent.objects.filter(action=code, target_type=content_type)
+        log.objects.bulk_create(
+            log(
+                **{fk: int(event.target_id)},
+                action=action,
+                from_status=source(event),
+                to_status=to,
+                actor_id=event.actor_id,
+                at=event.at,
+                reason=event.reason,
+                request_id=event.request_id,
+            )
+            for event in events.order_by("at", "pk")
+            if event.target_id.isdigit() and int(event.target_id) in existing
+        )
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("core", "0004_job_run"),
+        ("evaluation", "0004_transition_logs"),
+    ]
+
+    operations = [migrations.RunPython(logs_from_audit, migrations.RunPython.noop)]
