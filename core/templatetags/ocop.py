@@ -36,7 +36,12 @@ def workflow_panel(context, obj, show_history=True):
 
     request = context.get("request")
     return {
-        **panel(getattr(request, "user", None), obj, show_history=show_history),
+        **panel(
+            getattr(request, "user", None),
+            obj,
+            show_history=show_history,
+            session=getattr(request, "session", None),
+        ),
         "request": request,
         "csrf_token": context.get("csrf_token"),
     }

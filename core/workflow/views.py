@@ -14,6 +14,28 @@ from core.workflow.definition import get
 from core.workflow.forms import step_data, step_form
 from core.workflow.service import transition
 
+REFUSED = "workflow_refused"
+
+
+def remember_refusal(request, wf, obj, step, errors: dict) -> None:
+    """Keep what the user typed into a refused step, for the panel to show it again, open,
+    with each message at its field (``core.workflow.panel``): nothing to type twice."""
+    data = {
+        k: request.POST.getlist(k)
+        for k in request.POST
+        if k not in {"csrfmiddlewaretoken", "confirm"}  # an irreversible step is confirmed anew
+    }
+    request.session[REFUSED] = {
+        "workflow": wf.name,
+        "pk": str(obj.pk),
+        "action": step.action,
+        "data": data,
+        "errors": {
+            field: [e["message"] if isinstance(e, dict) else str(e) for e in messages_]
+            for field, messages_ in errors.items()
+        },
+    }
+
 
 class TransitionView(View):
     """POST ``action`` (or ``to``), the reason and the step's fields; back to the object's
@@ -42,6 +64,7 @@ class TransitionView(View):
                 label = form.fields[field].label if field in form.fields else ""
                 for error in errors:
                     messages.error(request, f"{label}: {error}" if label else error)
+            remember_refusal(request, wf, obj, step, form.errors.get_json_data())
             return self._back(request, wf, obj)
         try:
             transition(
@@ -57,6 +80,8 @@ class TransitionView(View):
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+            remember_refusal(request, wf, obj, step, errors)
         else:
             messages.success(
                 request,

@@ -288,6 +288,59 @@ def test_forwarding_takes_form_03_on_the_panel_and_refuses_without_it(client, pe
     assert dossier.form03_summary == "Nguyên liệu tại xã."
 
 
+def _opened(page):
+    return re.findall(r'<details class="workflow-step" open>.*?</details>', page, re.S)
+
+
+def test_a_refused_step_comes_back_open_with_its_message_once(client, people):
+    """Nothing to type twice: the panel reopens the refused step with the message at its
+    field; once only (the next visit shows every step folded)."""
+    dossier = services.dossier_transition(
+        actor=people.producer, dossier=people.dossier, action="submit"
+    )
+    url = reverse("submissions:dossier_move", args=[dossier.pk])
+    detail = reverse("submissions:dossier_detail", args=[dossier.pk])
+    client.force_login(people.commune)
+    client.post(url, {"action": "commune_return", "reason": ""})
+    opened = _opened(client.get(detail).content.decode())
+    assert len(opened) == 1 and 'value="commune_return"' in opened[0]
+    assert "Trường này là bắt buộc." in opened[0]
+    assert _opened(client.get(detail).content.decode()) == []
+
+
+def test_a_guard_refusal_reopens_the_step_with_what_was_typed(client, people):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    closed = services.round_create(
+        actor=people.provincial,
+        province=people.units.danang,
+        level="provincial",
+        year=timezone.localdate().year,
+        name="Đợt đã đóng",
+        proposals_due=timezone.localdate() - dt.timedelta(days=3),
+        decision_due=timezone.localdate() + dt.timedelta(days=30),
+        past_deadline_confirmed=True,
+    )
+    dossier = services.dossier_transition(
+        actor=people.producer, dossier=people.dossier, action="submit"
+    )
+    services.dossier_transition(
+        actor=people.commune, dossier=dossier, action="forward", form03_summary="Đạt."
+    )
+    url = reverse("submissions:dossier_move", args=[dossier.pk])
+    client.force_login(people.provincial)
+    data = {"action": "advisory", "round": closed.pk, "late_reason": "Đến muộn do sáp nhập"}
+    client.post(url, data)  # the exception's box is not ticked: refused by the guard
+    assert Dossier.objects.get(pk=dossier.pk).status == S.FORWARDED
+    page = client.get(reverse("submissions:dossier_detail", args=[dossier.pk])).content.decode()
+    (opened,) = _opened(page)
+    assert "Đến muộn do sáp nhập" in opened  # what was typed
+    assert re.search(rf'<option value="{closed.pk}" selected>', opened)  # what was chosen
+    assert "hãy chọn đợt sau, hoặc đưa vào đợt này như một ngoại lệ" in opened
+
+
 def test_the_wrong_role_is_refused_and_another_province_finds_nothing(client, people):
     url = reverse("submissions:dossier_move", args=[people.dossier.pk])
     client.force_login(people.commune)
