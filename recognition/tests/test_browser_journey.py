@@ -86,9 +86,9 @@ def test_the_cycle_from_submission_to_certificate(live_server, browser, personas
     page.get_by_test_id("action-advisory").click()  # the step opens with the round
     page.get_by_label("Đợt đánh giá").select_option(label=rnd.name)
     page.get_by_test_id("confirm-advisory").click()  # the round's deadline has passed: refused
-    expect(
-        page.get_by_text("hãy chọn đợt sau, hoặc đưa vào đợt này như một ngoại lệ")
-    ).to_be_visible()
+    # the message on top and at the round's field of the step, open again as it was left
+    expect(page.get_by_role("status").filter(has_text="như một ngoại lệ")).to_be_visible()
+    expect(page.get_by_label("Đợt đánh giá")).to_have_value(str(rnd.pk))
     page.get_by_label("Vẫn đưa vào đợt dù đợt đã hết hạn nhận hồ sơ").check()
     page.get_by_label("Lý do đưa vào đợt sau hạn").fill("Hồ sơ đến muộn do sáp nhập xã")
     page.get_by_test_id("confirm-advisory").click()
