@@ -407,4 +407,8 @@ def _print(stack: Stack, results: dict, seconds: float) -> None:
     print("  " + " ".join(f"{h:>12}" for h in header))
     print("  " + " ".join(f"{load[h]:>12}" for h in header))
     print(f"  200s answered by A / B: {load['by_a']} / {load['by_b']} (A killed at {KILL_AT} s)")
+    print(
+        f"  counted - answered = {load['counted'] - load['answered']}: visits A recorded before "
+        "it died, answered again by B after haproxy's retry (each count has its event)"
+    )
     print(f"  total {seconds:.1f} s")
