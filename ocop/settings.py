@@ -131,7 +131,8 @@ if os.environ.get("REDIS_URL"):
         "default": {
             "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": os.environ["REDIS_URL"],
-            "KEY_PREFIX": "ocop",
+            # several sites (or a test) sharing one Redis keep apart by their prefix
+            "KEY_PREFIX": os.environ.get("OCOP_CACHE_PREFIX", "ocop"),
         }
     }
 
