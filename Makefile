@@ -5,7 +5,7 @@ UV := var/tools/bin/uv
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test install system-deps assets migrate data serve lint check messages bench faults-scans api-fuzz clean
+.PHONY: demo test install system-deps test-services assets migrate data serve lint check messages bench faults-scans api-fuzz clean
 
 ## demo: install everything, build the demo database (SQLite under var/), serve it with its worker
 demo: install migrate data
@@ -17,8 +17,12 @@ demo: install migrate data
 ## test: install what the tests need and run the whole suite (browser tests included)
 ## (one pytest process per core: PYTEST_WORKERS=0 runs them in one process)
 PYTEST_WORKERS ?= auto
-test: install system-deps lint
+test: install system-deps test-services lint
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile --cov --cov-report=term $(PYTEST_ARGS)
+
+## test-services: PostgreSQL and Redis on 127.0.0.1, started (and installed) when missing
+test-services:
+	scripts/test-services.sh
 
 install: .venv/.installed node_modules/.installed
 
