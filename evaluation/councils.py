@@ -500,4 +500,3 @@ class EvaluationTransition(TransitionLog):
     class Meta(TransitionLog.Meta):
         verbose_name = _("council evaluation step")
         verbose_name_plural = _("council evaluation steps")
-
