@@ -208,6 +208,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
+# Date input formats (day/month/year first, then ISO) for both languages: ocop/formats/.
+FORMAT_MODULE_PATH = ["ocop.formats"]
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y"]
 
 # --- Static and media files ----------------------------------------------------------
 STATIC_URL = "static/"
