@@ -35,7 +35,7 @@ pytestmark = pytest.mark.django_db
 
 # --- reading a page ----------------------------------------------------------------------
 
-HIDDEN = re.compile(r"<(script|style|code|pre)\b.*?</\1>|<!--.*?-->", re.S | re.I)
+HIDDEN = re.compile(r"<(script|style|code|pre)\b.*?</\1>|<!--.*?-->|<!DOCTYPE[^>]*>", re.S | re.I)
 TAG = re.compile(r"<([a-zA-Z][\w-]*)((?:\s+[^>]*?)?)\s*/?>|</[^>]*>", re.S)
 ATTRIBUTE = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 SHOWN_ATTRIBUTES = {"placeholder", "title", "aria-label", "alt"}

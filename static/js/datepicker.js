@@ -39,8 +39,6 @@
 
     var button = document.createElement("span");
     button.className = "date-button";
-    button.setAttribute("aria-hidden", "true");
-    button.textContent = "\uD83D\uDCC5";
     var picker = document.createElement("input");
     picker.type = "date";
     picker.className = "date-native";
