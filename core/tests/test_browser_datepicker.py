@@ -36,6 +36,7 @@ def test_a_day_chosen_in_the_picker_is_written_day_first_and_stored(live_server,
 
     page.locator("input[name=name]").fill("Đợt chọn bằng lịch")
     page.locator("input[name=year]").fill("2026")
+    page.locator("input[name=past_deadline_confirmed]").check()  # the 3rd may have passed
     page.locator("form").filter(has=due).locator("button[type=submit]").first.click()
     expect(page.get_by_text("Đợt chọn bằng lịch").first).to_be_visible()
     created = Round.objects.get(name="Đợt chọn bằng lịch")

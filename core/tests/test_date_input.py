@@ -110,6 +110,7 @@ def test_a_round_posted_with_dates_day_first_is_stored_and_shown_day_first(clien
             "year": 2026,
             "proposals_due": "03/12/2026",
             "decision_due": "31/12/2026",
+            "past_deadline_confirmed": "on",  # the 3rd of December may have passed
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
