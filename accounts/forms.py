@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Role
 from accounts.models import User
+from core.widgets import DateInput
 from geo.models import AdministrativeUnit
 
 
@@ -49,8 +50,8 @@ class AssignmentForm(forms.Form):
         required=False,
         help_text=_("Statistics office code of a current province or commune, e.g. 48 or 20194."),
     )
-    valid_from = forms.DateField(label=_("Valid from"), required=False)
-    valid_to = forms.DateField(label=_("Valid to"), required=False)
+    valid_from = forms.DateField(label=_("Valid from"), required=False, widget=DateInput())
+    valid_to = forms.DateField(label=_("Valid to"), required=False, widget=DateInput())
     note = forms.CharField(label=_("Note"), required=False, max_length=200)
 
     def clean_unit_code(self):

@@ -27,6 +27,7 @@ class Change:
     label: str
     before: str | None
     after: str
+    raw_key: bool = False  # a key without a field (administrators): shown as a code
 
 
 @dataclass
@@ -142,6 +143,9 @@ def entries(user, model, events) -> list[Entry]:
             new = _value(f, after.get(key), related) if key in after else "—"
             if old == new or (old is None and new == "—"):  # unchanged, or created empty
                 continue
-            changes.append(Change(label[:1].upper() + label[1:], old, new))
+            if f is None:
+                changes.append(Change(key, old, new, raw_key=True))
+            else:
+                changes.append(Change(label[:1].upper() + label[1:], old, new))
         shown.append(Entry(event=event, what=_what(event), changes=changes, raw=raw))
     return shown

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.choices import Role
 from core.pdf import pdf_response, render_pdf
+from core.widgets import DateInput
 from evaluation import selectors_council as sel
 from evaluation import services_council as svc
 from evaluation import services_sheets as sheets_svc
@@ -101,9 +102,7 @@ class MemberForm(forms.Form):
 
 
 class SessionForm(forms.Form):
-    date = forms.DateField(
-        label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date = forms.DateField(label=gettext_lazy("Date"), widget=DateInput())
     place = forms.CharField(label=gettext_lazy("Place"), max_length=255, required=False)
     mode = forms.ChoiceField(label=gettext_lazy("Mode"), choices=SessionMode.choices)
     dossiers = forms.ModelMultipleChoiceField(

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.scoping import scope_of
+from core.widgets import DateInput
 from geo.models import AdministrativeUnit
 from inspection import services
 from inspection.choices import ViolationKind
@@ -15,7 +16,7 @@ from market.models import SalesPoint
 from registry import documents as uploads
 from registry.models import Producer, Product
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
 def editor_provinces(user, roles=EDITORS):

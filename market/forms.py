@@ -2,6 +2,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import DateInput
 from geo.models import AdministrativeUnit
 from market.choices import SalesPointKind, SalesPointStatus
 from market.models import SalesPoint, SalesPointProduct
@@ -116,12 +117,8 @@ class CarryProductForm(forms.ModelForm):
         model = SalesPointProduct
         fields = ["product", "valid_from", "valid_to"]
         widgets = {
-            "valid_from": forms.DateInput(
-                attrs={"type": "date", "data-testid": "carry-from"}, format="%Y-%m-%d"
-            ),
-            "valid_to": forms.DateInput(
-                attrs={"type": "date", "data-testid": "carry-to"}, format="%Y-%m-%d"
-            ),
+            "valid_from": DateInput(attrs={"data-testid": "carry-from"}),
+            "valid_to": DateInput(attrs={"data-testid": "carry-to"}),
         }
 
     def __init__(self, *args, user, point, **kwargs):

@@ -2,7 +2,7 @@ import datetime
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import FileResponse
 from django.shortcuts import redirect, render
@@ -15,6 +15,7 @@ from core.formatting import number
 from core.forms import XlsxImportForm
 from core.generic import ActionScreen, DetailScreen, FormScreen, ListScreen
 from core.importing import uploaded_file
+from core.widgets import parse_date
 from geo.models import AdministrativeUnit
 from market import importing, selectors, services
 from market.choices import SalesPointKind
@@ -285,9 +286,9 @@ def where_to_buy(request):
     product, day, points = None, timezone.localdate(), []
     if request.GET.get("on"):
         try:
-            day = datetime.date.fromisoformat(request.GET["on"])
-        except ValueError:
-            messages.error(request, _("The date must be written as yyyy-mm-dd."))
+            day = parse_date(request.GET["on"]) or day
+        except ValidationError:
+            messages.error(request, _("The date must be written as dd/mm/yyyy."))
     if form.is_valid() and form.cleaned_data["product"]:
         product = form.cleaned_data["product"]
         points = selectors.where_to_buy(product, on=day)

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.postgres",
+    "django.forms",  # its widget templates, for FORM_RENDERER below
     "django_filters",
     "axes",
     "django_tasks",
@@ -121,6 +122,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets are drawn from the project's templates first: the empty choice of a drop-down
+# (Django's "---------") is written in words (templates/django/forms/widgets/).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- Cache: local memory per process unless REDIS_URL names a shared Redis ----------------
 # (the rate limits must be shared by every server process; core.cache answers locally, with
@@ -209,6 +214,11 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
+# Date input formats (day/month/year first, then ISO) for both languages: ocop/formats/.
+FORMAT_MODULE_PATH = ["ocop.formats"]
+# the empty choice of the lists' filters (django-filter): “Tất cả”, not “---------”
+FILTERS_EMPTY_CHOICE_LABEL = _("All")
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y"]
 
 # --- Static and media files ----------------------------------------------------------
 STATIC_URL = "static/"

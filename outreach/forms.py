@@ -2,12 +2,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from core.widgets import DateInput
 from geo.models import AdministrativeUnit
 from outreach import selectors
 from outreach.models import Attendance, CommunicationActivity, Course
 from registry.models import Producer
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
 class UnitChoiceField(forms.ModelChoiceField):

@@ -13,12 +13,13 @@ from django.utils.translation import gettext_lazy as _
 from accounts.choices import Role
 from core.params import YEAR_MAX, YEAR_MIN
 from core.text import fold
+from core.widgets import DateInput
 from geo.models import AdministrativeUnit
 from plans import indicators
 from plans.areas import units_of_the_time, units_of_today
 from plans.models import Plan, Target
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
 def planning_provinces(user):

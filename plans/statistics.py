@@ -34,6 +34,7 @@ from core import xlsxformats
 from core.formatting import number
 from core.listing import safe_row
 from core.scoping import VIEW
+from core.widgets import DateInput
 from geo.choices import REFORM_DATE, Level
 from geo.models import AdministrativeUnit, UnitSuccession
 from plans.indicators import in_force_q
@@ -313,7 +314,7 @@ class StatisticsForm(forms.Form):
     on = forms.DateField(
         label=gettext_lazy("On"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
         help_text=gettext_lazy("Stars as recognised on that day."),
     )
     area = _AreaField(

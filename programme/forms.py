@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.formatting import money
 from core.scoping import CHANGE
+from core.widgets import DateInput
 from programme.models import (
     BusinessPlan,
     Disbursement,
@@ -16,7 +17,7 @@ from programme.models import (
 from registry.choices import ProducerStatus
 from registry.models import Producer, Product
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 TEXT = forms.Textarea(attrs={"rows": 3})
 
 

@@ -2,12 +2,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.scoping import CHANGE
+from core.widgets import DateInput
 from geo.models import AdministrativeUnit
 from promotion.models import Contract, Event, Participation
 from registry.choices import ProducerStatus
 from registry.models import Document, Producer, Product
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
 def organising_provinces(user):

@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import OrderingFilter
 from core.search import folded_search
 from geo.models import AdministrativeUnit
 from registry.choices import KeyProductTier, LegalForm, ProducerStatus, ProductStatus
@@ -46,7 +47,7 @@ class ProducerFilter(_UnitFilterMixin):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     legal_form = django_filters.ChoiceFilter(label=_("Legal form"), choices=LegalForm.choices)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ProducerStatus.choices)
-    order = django_filters.OrderingFilter(
+    order = OrderingFilter(
         label=_("Sort by"),
         fields=(("name", "name"), ("code", "code"), ("created_at", "created")),
         field_labels={"name": _("Name"), "code": _("Code"), "created_at": _("Date added")},
@@ -75,7 +76,7 @@ class ProductFilter(_UnitFilterMixin):
         label=_("Key product"), choices=[c for c in KeyProductTier.choices if c[0]]
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ProductStatus.choices)
-    order = django_filters.OrderingFilter(
+    order = OrderingFilter(
         label=_("Sort by"),
         fields=(
             ("name", "name"),

@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.scoping import CHANGE
+from core.widgets import DateInput
 from geo.models import AdministrativeUnit
 from registry.models import (
     BusinessFigure,
@@ -13,7 +14,7 @@ from registry.models import (
     SalesChannel,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
 class CommuneChoiceField(forms.ModelChoiceField):

@@ -25,12 +25,13 @@ from django.views.decorators.http import require_POST
 
 from accounts.forms import ReasonForm
 from core.scoping import CHANGE, VIEW
+from core.widgets import DateInput
 from registry import documents as docs
 from registry.models import Document, Producer, Product, ProductImage
 from registry.models.documents import EXPIRY_WARNING_DAYS
 
 PAGE_SIZE = 50
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_WIDGET = DateInput()
 
 
 # --- Forms ----------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import datetime as dt
 from functools import lru_cache
 
 import holidays
+from django.utils.translation import get_language
 
 FIRST_YEAR = 2019  # the oldest dossiers kept (Decision 1048/QĐ-TTg)
 
@@ -17,13 +18,15 @@ def _years() -> tuple[int, ...]:
 
 
 @lru_cache(maxsize=4)
-def _vietnam(years: tuple[int, ...]):
-    return holidays.country_holidays("VN", years=years, language="vi")
+def _vietnam(years: tuple[int, ...], language: str = "vi"):
+    return holidays.country_holidays("VN", years=years, language=language)
 
 
 def public_holidays() -> dict[dt.date, str]:
-    """Date → Vietnamese name of every public holiday and official day off."""
-    return dict(_vietnam(_years()))
+    """Date → name (in the reader's language) of every public holiday and official day
+    off."""
+    language = "vi" if (get_language() or "vi").startswith("vi") else "en_US"
+    return dict(_vietnam(_years(), language))
 
 
 def package_workdays() -> frozenset[dt.date]:

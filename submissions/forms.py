@@ -2,11 +2,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.scoping import CHANGE
+from core.widgets import DateInput
 from registry.models import Product
 from submissions.choices import DossierKind
 from submissions.models import AdvisoryNote, Dossier, Round
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
 class DossierForm(forms.ModelForm):

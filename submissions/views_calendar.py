@@ -14,15 +14,14 @@ from django.views.decorators.http import require_POST
 
 from core.forms import apply_validation_error
 from core.params import year_param
+from core.widgets import DateInput
 from submissions import services
 from submissions.calendar import public_holidays
 from submissions.models import DayKind, Holiday
 
 
 class CalendarDayForm(forms.Form):
-    date = forms.DateField(
-        label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date = forms.DateField(label=gettext_lazy("Date"), widget=DateInput())
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=DayKind.choices)
     name = forms.CharField(label=gettext_lazy("Name"), max_length=100)
     reason = forms.CharField(
