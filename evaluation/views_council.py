@@ -525,7 +525,9 @@ def score_sheet_preview(request, pk):
     """htmx: the member's result panel for the ticks on screen, computed without saving."""
     ev = _evaluation(request, pk)
     _scoring_member(request, ev)
-    return result_panel(request, ev.sheet, _posted_choices(request, ev), council_sheet=True)
+    return result_panel(
+        request, ev.sheet, _posted_choices(request, ev), council_sheet=True, oob=True
+    )
 
 
 def score_sheet_view(request, pk, sheet_pk):

@@ -83,6 +83,9 @@ def test_the_preview_follows_the_ticks_on_screen_without_saving(board, client):
     assert text_of(html, "total") == str(gap.total)
     assert f"{gap.band_star}★" in text_of(html, "band")
     assert f"<strong>{missed} " in html
+    # the action bar's running total (for phones) is refreshed out of band
+    assert 'id="running-total"' in html and 'hx-swap-oob="true"' in html
+    assert f"<strong>{gap.total}</strong>/100 · {gap.star}★" in html
     assert not ScoreSheet.objects.exists()
     # a hostile choice is named, not scored
     assert "1.1" in client.post(url, {"c-1.1": "99"}).content.decode()
