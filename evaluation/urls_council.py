@@ -36,6 +36,11 @@ urlpatterns = [
     path("council-evaluations/<int:pk>/", views.evaluation_detail, name="council_evaluation"),
     path("council-evaluations/<int:pk>/sheet/", views.score_sheet, name="score_sheet"),
     path(
+        "council-evaluations/<int:pk>/sheet/preview/",
+        views.score_sheet_preview,
+        name="score_sheet_preview",
+    ),
+    path(
         "council-evaluations/<int:pk>/sheets/<int:sheet_pk>/",
         views.score_sheet_view,
         name="score_sheet_view",

@@ -166,21 +166,29 @@ def assessment_edit(request, pk):
     )
 
 
+def result_panel(request, criteria_sheet: CriteriaSheet, choices: dict, **extra):
+    """htmx: the live result panel (``evaluation/_result.html``) for the choices on screen —
+    total, star band and the unmet minimums, computed by ``rules.scoring`` without saving.
+
+    Shared by the producer's self-assessment and a council member's score sheet.
+    """
+    try:
+        choices = services.clean_choices(criteria_sheet, choices)
+    except ValidationError as exc:
+        return render(request, "evaluation/_result.html", {"errors": exc.messages, **extra})
+    return render(
+        request,
+        "evaluation/_result.html",
+        {**selectors.explanation(criteria_sheet.value, choices), **extra},
+    )
+
+
 @require_POST
 def assessment_preview(request, pk):
     """htmx: the result panel for the choices on screen, computed without saving."""
     assessment = _assessment(request, pk)
-    sheet = assessment.sheet.value
-    choices, _evidence = _posted_choices(request, sheet)
-    try:
-        choices = services.clean_choices(assessment.sheet, choices)
-    except ValidationError as exc:
-        return render(request, "evaluation/_result.html", {"errors": exc.messages})
-    return render(
-        request,
-        "evaluation/_result.html",
-        {**selectors.explanation(sheet, choices), "assessment": assessment},
-    )
+    choices, _evidence = _posted_choices(request, assessment.sheet.value)
+    return result_panel(request, assessment.sheet, choices, assessment=assessment)
 
 
 def assessment_pdf(request, pk):

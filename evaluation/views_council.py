@@ -40,6 +40,9 @@ from evaluation.councils import (
     SessionStatus,
 )
 from evaluation.models import AssessmentStatus, SelfAssessment
+from evaluation.selectors import explanation
+from evaluation.services import clean_choices
+from evaluation.views import result_panel
 from geo.models import AdministrativeUnit
 from submissions.choices import RoundLevel
 from submissions.models import Dossier
@@ -421,31 +424,58 @@ def _posted_choices(request, evaluation) -> dict:
     return choices
 
 
-def score_sheet(request, pk):
-    """The signed-in member's sheet for the current round, with the criterion radios."""
-    ev = _evaluation(request, pk)
+def _scoring_member(request, ev: Evaluation) -> CouncilMember:
     member = sel.membership(request.user, ev.session.council)
     if member is None or not member.scores:
         raise Http404
-    if request.method == "POST":
-        submit = "submit" in request.POST
-        try:
-            sheets_svc.score_sheet_save(
-                actor=request.user,
-                evaluation=ev,
-                choices=_posted_choices(request, ev),
-                comment=request.POST.get("comment", ""),
-                submit=submit,
-            )
-        except (ValidationError, PermissionDenied) as exc:
-            _error(request, exc)
-        else:
-            messages.success(
-                request, _("Your sheet was submitted.") if submit else _("Your draft was saved.")
-            )
-        return redirect("evaluation:score_sheet", pk=pk)
+    return member
+
+
+def score_sheet(request, pk):
+    """The signed-in member's sheet for the current round, with the criterion radios and the
+    live result panel (total, star band, unmet minimums) shared with the self-assessment."""
+    ev = _evaluation(request, pk)
+    member = _scoring_member(request, ev)
     sheet = ScoreSheet.objects.filter(evaluation=ev, member=member, round_no=ev.round_no).first()
     choices = sheet.choices if sheet else {}
+    comment = sheet.comment if sheet else ""
+    confirm_refused = False
+    if request.method == "POST":
+        submit = "submit" in request.POST
+        posted = _posted_choices(request, ev)
+        if submit and not request.POST.get("confirm"):
+            # Handing in is irreversible: without the ticked confirmation nothing is written,
+            # and the page comes back with the member's ticks as they were.
+            messages.error(
+                request,
+                _(
+                    "Your sheet was not submitted: tick the confirmation first. "
+                    "A submitted sheet can no longer change."
+                ),
+            )
+            try:
+                choices = clean_choices(ev.sheet, posted)
+            except ValidationError:
+                return redirect("evaluation:score_sheet", pk=pk)
+            comment = request.POST.get("comment", "")
+            confirm_refused = True
+        else:
+            try:
+                sheets_svc.score_sheet_save(
+                    actor=request.user,
+                    evaluation=ev,
+                    choices=posted,
+                    comment=request.POST.get("comment", ""),
+                    submit=submit,
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                _error(request, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Your sheet was submitted.") if submit else _("Your draft was saved."),
+                )
+            return redirect("evaluation:score_sheet", pk=pk)
     try:
         sheets_svc.scorer_for(request.user, ev)
         blocked = ""
@@ -477,10 +507,25 @@ def score_sheet(request, pk):
             "member": member,
             "sheet": sheet,
             "rows": rows,
+            "comment": comment,
             "editable": editable,
             "blocked": blocked,
             "self_assessment": self_assessment,
+            "confirm_refused": confirm_refused,
+            "council_sheet": True,
+            **explanation(ev.sheet.value, choices),
         },
+        status=400 if confirm_refused else 200,
+    )
+
+
+@require_POST
+def score_sheet_preview(request, pk):
+    """htmx: the member's result panel for the ticks on screen, computed without saving."""
+    ev = _evaluation(request, pk)
+    _scoring_member(request, ev)
+    return result_panel(
+        request, ev.sheet, _posted_choices(request, ev), council_sheet=True, oob=True
     )
 
 

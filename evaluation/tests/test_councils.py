@@ -555,7 +555,8 @@ def test_a_finalised_sheet_cannot_be_changed_and_the_attempt_is_audited(board, c
     # through the screen: refused, audited, unchanged
     client.force_login(member.user)
     response = client.post(
-        reverse("evaluation:score_sheet", args=[evaluation.pk]), {"c-1.1": "0", "submit": "1"}
+        reverse("evaluation:score_sheet", args=[evaluation.pk]),
+        {"c-1.1": "0", "submit": "1", "confirm": "on"},
     )
     assert response.status_code == 302
     assert refused.count() == 2
@@ -592,7 +593,9 @@ def test_a_member_scores_through_the_screens_and_the_chair_finalises(board, clie
     assert client.post(url, {**post, "save": "1"}).status_code == 302
     mine = ScoreSheet.objects.get(member=board.members.council)
     assert mine.total == 100 and mine.submitted_at is None
-    client.post(url, {**post, "submit": "1", "comment": "Sản phẩm đạt chất lượng."})
+    client.post(
+        url, {**post, "submit": "1", "confirm": "on", "comment": "Sản phẩm đạt chất lượng."}
+    )
     mine.refresh_from_db()
     assert mine.is_submitted and mine.comment == "Sản phẩm đạt chất lượng."
     assert not client.get(url).context["editable"]

@@ -43,6 +43,13 @@ def fill_sheet(page, choices):
         page.locator(f'input[name="c-{code}"][value="{value}"]').check()
 
 
+def submit_sheet(page):
+    """Hand in the sheet through its confirmation step (a required checkbox)."""
+    page.get_by_test_id("submit-sheet").click()
+    page.get_by_test_id("confirm-checkbox").check()
+    page.get_by_test_id("confirm-submit-sheet").click()
+
+
 def test_the_cycle_from_submission_to_certificate(live_server, browser, personas, tmp_path):
     base, pw = live_server.url, personas.password
     u = personas.units
@@ -108,7 +115,7 @@ def test_the_cycle_from_submission_to_certificate(live_server, browser, personas
         fill_sheet(page, choices_minus(sheet, minus))
         if username == "uyvien3":
             shot(page, "21-member-scoring")
-        page.get_by_test_id("submit-sheet").click()
+        submit_sheet(page)
         expect(page.get_by_test_id("sheet-state")).to_be_visible()
         ctx.close()
 
@@ -125,7 +132,7 @@ def test_the_cycle_from_submission_to_certificate(live_server, browser, personas
     page.goto(f"{base}/evaluation/scoring/")
     page.get_by_test_id(f"score-{evaluation.pk}").click()
     fill_sheet(page, choices_minus(sheet, 16))
-    page.get_by_test_id("submit-sheet").click()
+    submit_sheet(page)
     ctx.close()
     ctx, page = sign_in(browser, base, "chutich", pw)
     page.goto(f"{base}/evaluation/council-evaluations/{evaluation.pk}/")
