@@ -18,6 +18,7 @@ class DossierForm(forms.ModelForm):
             "samples",
             "registration_note",
             "changes_since_recognition",
+            "previous_certificate_number",
             "previous_certificate_expires",
         ]
         widgets = {
