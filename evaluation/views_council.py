@@ -71,7 +71,7 @@ class CouncilForm(forms.Form):
         label=gettext_lazy("Spread limit (points)"), min_value=0, max_value=100, initial=10
     )
     quorum_percent = forms.IntegerField(
-        label=gettext_lazy("Quorum (% of the scoring members, the chair included)"),
+        label=gettext_lazy("Quorum (percentage of the scoring members, the chair included)"),
         initial=quorum_percent_of(DEFAULT_QUORUM_RATIO),
         min_value=1,
         max_value=100,
