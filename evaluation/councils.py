@@ -30,6 +30,19 @@ from submissions.choices import RoundLevel
 
 DEFAULT_QUORUM_RATIO = Decimal("0.75")
 DEFAULT_SPREAD_LIMIT = 10
+# The fewest members whose sheets make a council's mean: fewer is refused when a session opens
+# and when a result is finalised (see ``services_council.session_open``).
+MIN_SCORING_MEMBERS = 3
+
+
+def quorum_ratio_from_percent(percent) -> Decimal:
+    """The stored ratio of a quorum entered as a percentage: 75 → 0.75."""
+    return (Decimal(str(percent)) / 100).quantize(Decimal("0.01"))
+
+
+def quorum_percent_of(ratio) -> Decimal:
+    """The percentage shown for a stored ratio: 0.75 → 75."""
+    return (Decimal(str(ratio)) * 100).quantize(Decimal("1"))
 
 
 def quorum_met(*, present: int, total: int, chair_present: bool, ratio: Decimal) -> bool:
@@ -171,6 +184,11 @@ class Council(TimeStampedModel):
     def scope_q(cls, scope: Scope, action: str) -> Q:
         return Q(pk__in=_council_ids_of(scope))
 
+    @property
+    def quorum_percent(self) -> Decimal:
+        """The quorum as people enter and read it: 75 (shown "75%" by ``fmt.percent``)."""
+        return quorum_percent_of(self.quorum_ratio)
+
     def scoring_members(self):
         return ranked(self.members.filter(active=True, role__in=SCORING_ROLES))
 
@@ -285,6 +303,7 @@ class CouncilSession(TimeStampedModel):
             "total": total,
             "chair_present": chair_present,
             "ratio": self.council.quorum_ratio,
+            "quorum_percent": self.council.quorum_percent,
             "percent": round(Decimal(100 * len(present)) / total, 1) if total else Decimal(0),
             "applies": not self.is_written,
             "met": self.is_written

@@ -8,6 +8,8 @@ and the result are ``services_result``. The council rules (domain.md §5):
   (chair, vice-chair, secretary, members; not the advisory group), minus those recused from
   the dossier, and for a meeting only those present. In a written session (re-rating) every
   one must submit.
+* **At least three scoring members** (``MIN_SCORING_MEMBERS``): a session opens only on a
+  council that has them; a result is finalised only on that many sheets.
 * **Quorum** (meeting only): ``CouncilSession.quorum()`` — at least the council's ratio of
   its scoring members present, the chair among them.
 * **Closing** a session is a step of its workflow (``evaluation.workflows.COUNCIL_SESSION``),
@@ -30,6 +32,7 @@ from core import audit
 from core.notifications import notify
 from core.workflow.service import transition
 from evaluation.councils import (
+    MIN_SCORING_MEMBERS,
     Council,
     CouncilMember,
     CouncilSession,
@@ -186,6 +189,22 @@ def session_open(
     require(can_chair(actor, council), _("Only the chair or the OCOP office can open a session."))
     if not council.active:
         raise ValidationError(_("This council is no longer active."))
+    # Decision 26/2026/QĐ-TTg, Art. 7(3)(b) and 7(4)(b), has the council set up by a decision
+    # naming its chair and a representative of each listed department, but states no number;
+    # its result is the mean of independent members' sheets (domain.md §5), which takes at
+    # least MIN_SCORING_MEMBERS (issue 18). Members are added one by one after the council
+    # is created, so the number is checked when the council sits — here, before anything is
+    # written — and again at finalisation, on the sheets that count once absences and
+    # recusals are known (``workflows._ready_to_finalise``).
+    scoring = council.scoring_members().count()
+    if scoring < MIN_SCORING_MEMBERS:
+        raise ValidationError(
+            _(
+                "This council has %(count)s scoring member(s); at least %(min)s are needed to "
+                "open a session. Add members first."
+            )
+            % {"count": scoring, "min": MIN_SCORING_MEMBERS}
+        )
     dossiers = list(dossiers)
     if not dossiers:
         raise ValidationError(_("Choose at least one dossier."))

@@ -9,8 +9,6 @@ closing a session, re-scoring and finalising are steps of their workflows
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -29,6 +27,7 @@ from evaluation import selectors_council as sel
 from evaluation import services_council as svc
 from evaluation import services_sheets as sheets_svc
 from evaluation.councils import (
+    DEFAULT_QUORUM_RATIO,
     Council,
     CouncilMember,
     CouncilSession,
@@ -38,6 +37,8 @@ from evaluation.councils import (
     ScoreSheet,
     SessionMode,
     SessionStatus,
+    quorum_percent_of,
+    quorum_ratio_from_percent,
 )
 from evaluation.models import AssessmentStatus, SelfAssessment
 from evaluation.selectors import explanation
@@ -58,6 +59,9 @@ def _error(request, exc: Exception) -> None:
 # --- forms (small, local to these screens) -----------------------------------------------------
 
 
+QUORUM_PERCENT_MESSAGE = gettext_lazy("Enter the quorum as a whole percentage from 1 to 100.")
+
+
 class CouncilForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Name"), max_length=255)
     level = forms.ChoiceField(label=gettext_lazy("Level"), choices=RoundLevel.choices)
@@ -70,12 +74,17 @@ class CouncilForm(forms.Form):
     spread_limit = forms.IntegerField(
         label=gettext_lazy("Spread limit (points)"), min_value=0, max_value=100, initial=10
     )
-    quorum_ratio = forms.DecimalField(
-        label=gettext_lazy("Quorum (share of members)"),
-        min_value=Decimal("0.01"),
-        max_value=Decimal("1"),
-        decimal_places=2,
-        initial="0.75",
+    quorum_percent = forms.IntegerField(
+        label=gettext_lazy("Quorum (percentage of the scoring members, the chair included)"),
+        initial=quorum_percent_of(DEFAULT_QUORUM_RATIO),
+        min_value=1,
+        max_value=100,
+        error_messages={
+            "min_value": QUORUM_PERCENT_MESSAGE,
+            "max_value": QUORUM_PERCENT_MESSAGE,
+            "invalid": QUORUM_PERCENT_MESSAGE,
+        },
+        widget=forms.NumberInput(attrs={"min": 1, "max": 100, "step": 1}),
     )
 
     def __init__(self, *args, user=None, **kwargs):
@@ -90,6 +99,13 @@ class CouncilForm(forms.Form):
         self.fields["province"].queryset = provinces.order_by("name")
         if provinces.count() == 1:
             self.fields["province"].initial = provinces.first()
+
+    def clean(self):
+        """The quorum is entered as a percentage and stored as a ratio (75 → 0.75)."""
+        data = super().clean()
+        if data.get("quorum_percent") is not None:
+            data["quorum_ratio"] = quorum_ratio_from_percent(data.pop("quorum_percent"))
+        return data
 
 
 class MemberForm(forms.Form):
@@ -134,11 +150,12 @@ def _council(request, pk) -> Council:
     return get_object_or_404(Council.objects.restrict(request.user), pk=pk)
 
 
-def council_list(request):
+def council_list(request, form=None):
     councils = Council.objects.restrict(request.user).select_related("province")
     scope = request.user.get_scope()
     can_create = scope.has_role(Role.PROVINCIAL_OFFICE)
-    form = CouncilForm(user=request.user) if can_create else None
+    if form is None and can_create:
+        form = CouncilForm(user=request.user)
     return render(
         request,
         "evaluation/council/council_list.html",
@@ -149,9 +166,9 @@ def council_list(request):
 @require_POST
 def council_create(request):
     form = CouncilForm(request.POST, user=request.user)
-    if not form.is_valid():
+    if not form.is_valid():  # shown again with each message at its field
         messages.error(request, _("Check the council's details."))
-        return redirect("evaluation:council_list")
+        return council_list(request, form)
     try:
         council = svc.council_create(actor=request.user, **form.cleaned_data)
     except (ValidationError, PermissionDenied) as exc:

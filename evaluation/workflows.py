@@ -12,8 +12,6 @@ services gave before.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -22,10 +20,18 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import REGISTRY_EDITORS, Role
+from core import formatting
 from core.notifications import notify
 from core.workflow.definition import PRODUCER, Transition, Workflow
 from core.workflow.forms import StepForm
-from evaluation.councils import CouncilMember, EvaluationStatus, MemberRole, ScoreSheet
+from evaluation.councils import (
+    MIN_SCORING_MEMBERS,
+    CouncilMember,
+    EvaluationStatus,
+    MemberRole,
+    ScoreSheet,
+    quorum_percent_of,
+)
 from evaluation.councils import SessionStatus as SS
 from evaluation.models import AssessmentStatus
 from evaluation.rules import scoring
@@ -207,11 +213,17 @@ def _ready_to_finalise(evaluation):
         ) % {
             "present": quorum["present"],
             "total": quorum["total"],
-            "ratio": int(Decimal(quorum["ratio"]) * 100),
+            # the msgid (translated) carries the sign; the figure as entered, 75 for 0.75
+            "ratio": formatting.number(quorum_percent_of(quorum["ratio"]), 0),
         }
     prog = progress(evaluation)
     if not prog.expected:
         return gettext("No member can score this dossier.")
+    if len(prog.expected) < MIN_SCORING_MEMBERS:  # see services_council.session_open
+        return gettext(
+            "Only %(count)s member(s) score this dossier once absences and recusals are "
+            "left out; a result needs the sheets of at least %(min)s."
+        ) % {"count": len(prog.expected), "min": MIN_SCORING_MEMBERS}
     if prog.missing:
         return gettext("Waiting for the sheets of: %(names)s.") % {
             "names": ", ".join(m.name for m in prog.missing)

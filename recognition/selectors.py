@@ -5,13 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
+from core.scoping import CHANGE
 from recognition.choices import CertificateState, DecisionLevel
 from recognition.models import Certificate, Decision, RevocationProposal
 from recognition.services import STATUS_FOR_LEVEL, recorder_provinces
+from registry.models import Product
 from submissions.choices import OPEN_STATUSES, DossierKind, Status
 from submissions.models import Dossier
+from submissions.rules import rerating_refusal
 
 CERTIFICATE_RELATED = (
     "decision",
@@ -85,3 +90,28 @@ def may_read_proposal_event(user, event) -> bool:
     if proposal_id is not None:
         return proposals.filter(pk=proposal_id).exists()
     return proposals.filter(certificate_id=event.target_id).exists()
+
+
+def rerating_url(user, certificate: Certificate, state: str, today: dt.date | None = None):
+    """The dossier form pre-filled for re-rating ``certificate`` (product, kind, the
+    certificate's number and expiry), or None: only for a user who may file a dossier for the
+    product, while the certificate may be re-rated (``submissions.rules.rerating_refusal``:
+    its window of Art. 7(6)(a), or the late filing of Art. 12(3)), neither revoked nor
+    superseded, and while the product has no dossier in progress."""
+    if state in (CertificateState.REVOKED, CertificateState.SUPERSEDED):
+        return None
+    if rerating_refusal(certificate.expires_on, today or timezone.localdate()) is not None:
+        return None
+    product_id = certificate.product_id
+    if not Product.objects.restrict(user, CHANGE).filter(pk=product_id).exists():
+        return None
+    closed = (Status.RECOGNISED, Status.NOT_RECOGNISED, Status.WITHDRAWN)
+    if Dossier.objects.filter(product_id=product_id).exclude(status__in=closed).exists():
+        return None
+    query = {
+        "product": product_id,
+        "kind": DossierKind.RERATING,
+        "previous_certificate_number": certificate.number,
+        "previous_certificate_expires": certificate.expires_on.isoformat(),
+    }
+    return f"{reverse('submissions:dossier_create')}?{urlencode(query)}"

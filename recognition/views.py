@@ -257,6 +257,7 @@ def certificate_detail(request, pk):
             "in_force": state in IN_FORCE,
             "proposals": proposals,
             "can_propose": can_propose,
+            "rerating_url": selectors.rerating_url(request.user, certificate, state),
             "history": certificate.product.certificates.exclude(pk=certificate.pk).order_by(
                 "-issued_on"
             ),

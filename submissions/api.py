@@ -19,6 +19,7 @@ class DossierInput(serializers.Serializer):
     samples = serializers.IntegerField(min_value=0, max_value=1000)
     registration_note = serializers.CharField(required=False, allow_blank=True)
     changes_since_recognition = serializers.CharField(required=False, allow_blank=True)
+    previous_certificate_number = serializers.CharField(required=False, allow_blank=True)
     previous_certificate_expires = serializers.DateField(required=False, allow_null=True)
 
 
@@ -69,6 +70,7 @@ resource(
         "samples",
         "registration_note",
         "changes_since_recognition",
+        "previous_certificate_number",
         "previous_certificate_expires",
         "form03_summary",
         "submitted_on",

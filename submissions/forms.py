@@ -19,6 +19,7 @@ class DossierForm(forms.ModelForm):
             "samples",
             "registration_note",
             "changes_since_recognition",
+            "previous_certificate_number",
             "previous_certificate_expires",
         ]
         widgets = {

@@ -158,6 +158,9 @@ class Dossier(TimeStampedModel):
             "packaging, quality, markets, output, revenue)."
         ),
     )
+    previous_certificate_number = models.CharField(
+        _("number of the certificate being re-rated"), max_length=100, blank=True
+    )
     previous_certificate_expires = models.DateField(
         _("expiry of the certificate being re-rated"), null=True, blank=True
     )

@@ -105,6 +105,59 @@ def rerating_window(expires: dt.date) -> tuple[dt.date, dt.date]:
     )
 
 
+# Why a re-rating dossier is refused (``rerating_refusal``).
+RERATING_NOT_YET_OPEN = "not_yet_open"
+RERATING_WINDOW_CLOSED = "window_closed"
+RERATING_EXPIRED = "expired"
+
+
+def rerating_transition_applies(expires: dt.date) -> bool:
+    """Whether the certificate falls under the transition of Art. 12(3).
+
+    Art. 12(3) of Decision 26/2026/QĐ-TTg: "Những sản phẩm thuộc đối tượng đánh giá, phân
+    hạng lại, nhưng thời gian nộp hồ sơ không đáp ứng được thời hạn theo quy định tại điểm a
+    khoản 6 Điều 7 Quyết định này, thì giấy chứng nhận tiếp tục có hiệu lực đến ngày có kết
+    quả xử lý của cơ quan có thẩm quyền, nhưng không quá 180 ngày tính từ ngày hết thời hạn."
+
+    The window of Art. 7(6)(a) "could not be met" when it had already closed on the day the
+    Decision took effect (22 May 2026, Art. 11): its last day is before that day. The
+    certificate must still have been in force that day, since the article lets it *continue*
+    in force ("tiếp tục có hiệu lực"), as Art. 12(1) keeps earlier certificates until their
+    expiry; one that had expired before then has nothing to continue. A certificate whose
+    window was still open, even for a day, on 22 May 2026 could meet it and is not covered.
+    """
+    closes = expires - dt.timedelta(days=RERATING_WINDOW_CLOSES_DAYS)
+    return closes < NEW_RULES_FROM <= expires
+
+
+def rerating_refusal(expires: dt.date, today: dt.date) -> tuple[str, dict[str, dt.date]] | None:
+    """Why a re-rating dossier for a certificate expiring on ``expires`` cannot be filed on
+    ``today``, or None when it can: ``(code, dates)`` with the dates the message needs.
+
+    Art. 7(6)(a): filed no earlier than 180 and no later than 120 days before expiry, both
+    days included. Before the window: ``not_yet_open`` (``opens``). After it, while the
+    certificate is still valid: ``window_closed`` (``closed``, ``expires``) — the certificate
+    stays valid until its expiry, after which a first evaluation applies. After expiry:
+    ``expired`` (``expires``). Except under the transition of Art. 12(3)
+    (``rerating_transition_applies``): there the certificate stays in force until the
+    re-rating is decided, at most 180 days past its expiry, so a late re-rating is received
+    up to that last day (``extension_ends``) and refused as ``expired`` after it.
+    """
+    opens, closes = rerating_window(expires)
+    if today < opens:
+        return RERATING_NOT_YET_OPEN, {"opens": opens}
+    if today <= closes:
+        return None
+    if rerating_transition_applies(expires):
+        extension_ends = period_end(expires, days=ART_12_3_MAX_EXTENSION_DAYS)
+        if today <= extension_ends:
+            return None
+        return RERATING_EXPIRED, {"expires": expires, "extension_ends": extension_ends}
+    if today <= expires:
+        return RERATING_WINDOW_CLOSED, {"closed": closes, "expires": expires}
+    return RERATING_EXPIRED, {"expires": expires}
+
+
 def follows_old_rules(filed_on: dt.date | None) -> bool:
     return filed_on is not None and filed_on < NEW_RULES_FROM
 

@@ -90,6 +90,40 @@ def legal_rounds(*, actor, province, year) -> list[Round]:
     return made
 
 
+def _rerating_message(code: str, dates: dict) -> str:
+    """What the clerk reads when a re-rating is refused, and what applies instead."""
+    shown = {name: formatting.day(value) for name, value in dates.items()}
+    if code == rules.RERATING_NOT_YET_OPEN:
+        return _("The re-rating window opens on %(date)s (180 days before expiry).") % {
+            "date": shown["opens"]
+        }
+    if code == rules.RERATING_WINDOW_CLOSED:
+        return (
+            _(
+                "The re-rating window closed on %(closed)s (120 days before expiry). The "
+                "certificate stays valid until %(expires)s; after that, the product needs a "
+                "first-evaluation dossier."
+            )
+            % shown
+        )
+    if "extension_ends" in shown:
+        return (
+            _(
+                "The certificate expired on %(expires)s and its extension under Art. 12(3) "
+                "ended on %(extension_ends)s: it can no longer be re-rated. File a "
+                "first-evaluation dossier instead."
+            )
+            % shown
+        )
+    return (
+        _(
+            "The certificate expired on %(expires)s: it can no longer be re-rated. File a "
+            "first-evaluation dossier instead."
+        )
+        % shown
+    )
+
+
 @transaction.atomic
 def dossier_create(*, actor, product, kind=DossierKind.FIRST, origin="", **fields) -> Dossier:
     """Start a dossier (Form 01). ``origin`` records where it came from: this is the seam for
@@ -97,13 +131,9 @@ def dossier_create(*, actor, product, kind=DossierKind.FIRST, origin="", **field
     dossier = Dossier(product=product, kind=kind, origin=origin, created_by=actor, **fields)
     dossier.full_clean()
     if kind == DossierKind.RERATING:
-        opens, closes = rules.rerating_window(dossier.previous_certificate_expires)
-        today = timezone.localdate()
-        if today < opens:
-            raise ValidationError(
-                _("The re-rating window opens on %(date)s (180 days before expiry).")
-                % {"date": opens.strftime("%d/%m/%Y")}
-            )
+        refusal = rules.rerating_refusal(dossier.previous_certificate_expires, timezone.localdate())
+        if refusal is not None:
+            raise ValidationError({"previous_certificate_expires": _rerating_message(*refusal)})
     dossier.save()
     audit.record(
         actor=actor, action="ocop.dossier.created", target=dossier, after=audit.snapshot(dossier)

@@ -781,15 +781,21 @@ def test_the_central_council_scores_dossiers_proposed_to_it(board, personas):
     )
     chair = make_user("chutich_tw", "Bùi Văn Trung", None, Role.ADMIN)
     member = svc.member_add(actor=personas.admin, council=central, user=chair, role="chair")
+    others = [  # a council sits with at least three scoring members
+        svc.member_add(
+            actor=personas.admin,
+            council=central,
+            user=make_user(f"uyvien_tw_{n}", f"Ủy viên {n}", None, Role.ADMIN),
+        )
+        for n in (1, 2)
+    ]
     assert list(sel.eligible_dossiers(central)) == [dossier]
     session = svc.session_open(
-        actor=personas.admin, council=central, dossiers=[dossier], present=[member]
+        actor=personas.admin, council=central, dossiers=[dossier], present=[member, *others]
     )
     second = session.evaluations.get()
     assert second.dossier == dossier and Evaluation.objects.filter(dossier=dossier).count() == 2
-    sheets_svc.score_sheet_submit(
-        actor=chair, evaluation=second, choices=best_choices(second.sheet.value)
-    )
+    score_all(second, [member, *others], best_choices(second.sheet.value))
     result_svc.evaluation_finalise(actor=chair, evaluation=second)
     dossier.refresh_from_db()
     assert dossier.status == Status.CENTRAL  # the Minister's decision comes next
