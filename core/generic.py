@@ -26,6 +26,12 @@ a list, ``extra(request, obj)`` and ``actions(request, obj)`` of a detail,
 ``save(actor, obj, fields)``, ``act(actor, obj_or_row, fields)``, ``allowed(user)``,
 ``form_kwargs(request, obj)``; a ``message`` is a text (``%(object)s``: the result) or
 ``message(result) -> text``.
+
+Less common shapes, each an attribute of its own (left out, a screen is as above): a list
+read through a django-filter set (``filterset``) or whose shown rows are completed after
+paging (``page_rows``); an object found through the app's selector (``lookup``); a form that
+takes no user (``form_takes_user=False``) and a fresh copy read with its relations for the
+service (``fresh_related``).
 """
 
 from __future__ import annotations
@@ -62,6 +68,10 @@ class ListScreen(View):
     export: Any = None  # export(rows) -> response, on ?format=xlsx
     extra: Any = None  # extra(request) -> dict: choices of the filters, can_create …
     filter_form: Any = None  # form class (data, user=): the filters, as filter_form
+    # filterset(user=, params=) -> a django-filter FilterSet: its .qs are the rows, the set
+    # itself is "filter" in the context (instead of ``rows``)
+    filterset: Any = None
+    page_rows: Any = None  # page_rows(objects of the shown page) -> the rows the page shows
 
     def get(self, request, *args, **kwargs):
         context = {}
@@ -70,11 +80,15 @@ class ListScreen(View):
             form = self.filter_form(request.GET or None, user=request.user)
             context["filter_form"] = form
             filters = {"filters": form.cleaned_data if form.is_valid() else {}}
-        rows = self.rows(user=request.user, params=request.GET, **filters)
+        if self.filterset is not None:
+            context["filter"] = self.filterset(user=request.user, params=request.GET)
+            rows = context["filter"].qs
+        else:
+            rows = self.rows(user=request.user, params=request.GET, **filters)
         if self.export is not None and request.GET.get("format") == "xlsx":
             return self.export(rows)
         context.update(_call(self.extra, request))
-        return render_page(request, rows, self.template_name, **context)
+        return render_page(request, rows, self.template_name, page_rows=self.page_rows, **context)
 
 
 class ScopedObjectMixin:
@@ -82,9 +96,15 @@ class ScopedObjectMixin:
     select_related: tuple[str, ...] = ()
     prefetch_related: tuple[Any, ...] = ()
     pk_kwarg = "pk"
+    # lookup(user, action) -> the queryset the object is found in (the app's selector, which
+    # scopes it), instead of model.objects.restrict(user, action)
+    lookup: Any = None
 
     def get_object(self, action: str = VIEW):
-        qs = self.model.objects.restrict(self.request.user, action)
+        if self.lookup is not None:
+            qs = self.lookup(self.request.user, action)
+        else:
+            qs = self.model.objects.restrict(self.request.user, action)
         if self.select_related:
             qs = qs.select_related(*self.select_related)
         if self.prefetch_related:
@@ -129,6 +149,8 @@ class FormScreen(ScopedObjectMixin, View):
     form_kwargs: Any = None  # form_kwargs(request, obj) -> dict
     extra: Any = None  # extra(request, obj) -> dict, more for the template
     adds_row = False  # the URL's object gets a new row: no instance, back to its page
+    form_takes_user = True  # False: the form is not given ``user=``
+    fresh_related: tuple[str, ...] = ()  # select_related of the fresh copy the service gets
 
     def dispatch(self, request, *args, **kwargs):
         self.object = self.get_object(CHANGE) if self.pk_kwarg in kwargs else None
@@ -137,7 +159,8 @@ class FormScreen(ScopedObjectMixin, View):
         return super().dispatch(request, *args, **kwargs)
 
     def get_form(self):
-        kwargs = {"user": self.request.user, **_call(self.form_kwargs, self.request, self.object)}
+        kwargs = {"user": self.request.user} if self.form_takes_user else {}
+        kwargs.update(_call(self.form_kwargs, self.request, self.object))
         if self.object is not None and not self.adds_row:
             kwargs["instance"] = self.object
         data = self.request.POST if self.request.method == "POST" else None
@@ -161,7 +184,10 @@ class FormScreen(ScopedObjectMixin, View):
         if self.object is None or self.adds_row:
             current = self.object
         else:
-            current = type(self.object).objects.get(pk=self.object.pk)
+            fresh = type(self.object).objects.all()
+            if self.fresh_related:
+                fresh = fresh.select_related(*self.fresh_related)
+            current = fresh.get(pk=self.object.pk)
         try:
             saved = self.save(request.user, current, _fields(form))
         except ValidationError as exc:

@@ -21,10 +21,12 @@ PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def render_page(request, rows, template, *, page_size: int = PAGE_SIZE, **context):
+def render_page(request, rows, template, *, page_size: int = PAGE_SIZE, page_rows=None, **context):
     """Render ``template`` with one page of ``rows``; ``query`` keeps the filters for the
-    pager's links."""
+    pager's links. ``page_rows(objects)``, if given, completes the shown page's rows."""
     page = Paginator(rows, page_size).get_page(request.GET.get("page"))
+    if page_rows is not None:
+        page.object_list = page_rows(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

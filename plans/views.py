@@ -1,16 +1,18 @@
 import datetime
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from core.forms import apply_validation_error
+from core.generic import DetailScreen, FormScreen, ListScreen
+from core.listing import render_page
 from core.params import object_param
 from core.pdf import pdf_response, render_pdf
 from core.scoping import CHANGE
@@ -19,17 +21,12 @@ from plans import charts, reports, rules, selectors, services, snapshots
 from plans.forms import PlanForm, TargetForm, planning_provinces
 from plans.models import Plan, Target, territory_error
 
-PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _plan(request, pk, action="view"):
     qs = Plan.objects.restrict(request.user, action).select_related("province", "unit")
     return get_object_or_404(qs, pk=pk)
-
-
-def _can_change(request, plan) -> bool:
-    return Plan.objects.restrict(request.user, CHANGE).filter(pk=plan.pk).exists()
 
 
 def _day(request, plan) -> datetime.date:
@@ -40,71 +37,62 @@ def _day(request, plan) -> datetime.date:
     return max(plan.period_start, min(day, plan.period_end))
 
 
-def plan_list(request):
-    plans = (
-        selectors.plans_for(request.user)
-        .annotate(target_count=Count("targets"))
-        .order_by("-year", "-date", "-pk")
-    )
-    page = Paginator(plans, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "plans/plan_list.html",
-        {"page": page, "can_create": planning_provinces(request.user).exists()},
-    )
+def _plan_rows(*, user, params):
+    plans = selectors.plans_for(user).annotate(target_count=Count("targets"))
+    return plans.order_by("-year", "-date", "-pk")
 
 
-def plan_create(request):
-    if not planning_provinces(request.user).exists():
-        raise PermissionDenied
-    form = PlanForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            plan = services.plan_create(actor=request.user, **form.service_fields())
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("Plan recorded. Now add its targets."))
-            return redirect("plans:plan_detail", plan.pk)
-    return render(request, "plans/plan_form.html", {"form": form})
+def _may_plan(user) -> bool:
+    return planning_provinces(user).exists()
 
 
-def plan_edit(request, pk):
-    plan = _plan(request, pk, CHANGE)
-    form = PlanForm(request.POST or None, instance=plan, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.plan_update(actor=request.user, plan=plan, **form.service_fields())
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("Plan saved."))
-            return redirect("plans:plan_detail", plan.pk)
-    return render(request, "plans/plan_form.html", {"form": form, "plan": plan})
+plan_list = ListScreen.as_view(
+    template_name="plans/plan_list.html",
+    rows=_plan_rows,
+    extra=lambda request: {"can_create": _may_plan(request.user)},
+)
+plan_create = FormScreen.as_view(
+    template_name="plans/plan_form.html",
+    form_class=PlanForm,
+    allowed=_may_plan,
+    save=lambda actor, _obj, fields: services.plan_create(actor=actor, **fields),
+    success="plans:plan_detail",
+    message=_lazy("Plan recorded. Now add its targets."),
+)
+plan_edit = FormScreen.as_view(
+    template_name="plans/plan_form.html",
+    form_class=PlanForm,
+    model=Plan,
+    select_related=("province", "unit"),
+    context_name="plan",
+    save=lambda actor, plan, fields: services.plan_update(actor=actor, plan=plan, **fields),
+    success="plans:plan_detail",
+    message=_lazy("Plan saved."),
+)
 
 
-def plan_detail(request, pk):
+def _dashboard(request, plan):
     """The plan's dashboard: targets with actual, % achieved, light, trend and projection."""
-    plan = _plan(request, pk)
     board = selectors.dashboard(plan, request.user)
-    can_change = _can_change(request, plan)
-    form = TargetForm(plan=plan) if can_change else None
     for row in board.rows:
         row.chart = charts.trend_svg(row, plan)
         row.target_text = reports.target_text(row.target, row.is_percent)
-    return render(
-        request,
-        "plans/plan_detail.html",
-        {
-            "plan": plan,
-            "board": board,
-            "can_change": can_change,
-            "form": form,
-            "territory_error": territory_error(plan.unit, plan.period_start, plan.period_end),
-            "quarters": [1, 2, 3, 4],
-            "quarter": rules.quarter_of(min(timezone.localdate(), plan.period_end)),
-        },
-    )
+    return {
+        "board": board,
+        "territory_error": territory_error(plan.unit, plan.period_start, plan.period_end),
+        "quarters": [1, 2, 3, 4],
+        "quarter": rules.quarter_of(min(timezone.localdate(), plan.period_end)),
+    }
+
+
+plan_detail = DetailScreen.as_view(
+    template_name="plans/plan_detail.html",
+    model=Plan,
+    select_related=("province", "unit"),
+    context_name="plan",
+    extra=_dashboard,
+    actions=lambda request, plan: {"form": TargetForm(plan=plan)},
+)
 
 
 def target_create(request, pk):
@@ -199,30 +187,24 @@ def target_records(request, pk, target_pk):
     qs = qs.select_related(*RELATED.get(kind, ())).order_by(*ORDER.get(kind, ("pk",)))
     if kind == "registry.product":
         qs = qs.with_stars(day)  # the stars of the certificate in force on the day read
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     where = request.GET.copy()
     for name in ("page", "part"):
         where.pop(name, None)
-    return render(
+    return render_page(
         request,
+        qs,
         "plans/target_records.html",
-        {
-            "plan": plan,
-            "target": target,
-            "indicator": found.indicator,
-            "figure": found.figure,
-            "found": found,
-            "part": part,
-            "day": day,
-            "unit": unit,
-            "outside": outside,
-            "kind": kind,
-            "page": page,
-            "query": query.urlencode(),
-            "where": where.urlencode(),
-        },
+        plan=plan,
+        target=target,
+        indicator=found.indicator,
+        figure=found.figure,
+        found=found,
+        part=part,
+        day=day,
+        unit=unit,
+        outside=outside,
+        kind=kind,
+        where=where.urlencode(),
     )
 
 

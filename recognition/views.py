@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.forms import apply_validation_error
+from core.generic import DetailScreen, ListScreen
 from core.pdf import pdf_response
 from recognition import documents, reports, selectors, services
 from recognition.choices import (
@@ -41,22 +42,23 @@ def _can_propose(user, certificate) -> bool:
 # --- decisions ---------------------------------------------------------------------------
 
 
-def decision_list(request):
-    decisions = selectors.decisions_for(request.user)
-    kind = request.GET.get("kind")
+def _decisions(*, user, params):
+    decisions = selectors.decisions_for(user)
+    kind = params.get("kind")
     if kind in DecisionKind.values:
         decisions = decisions.filter(kind=kind)
-    page = Paginator(decisions, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "recognition/decision_list.html",
-        {
-            "page": page,
-            "kind": kind,
-            "kinds": DecisionKind.choices,
-            "can_record": _can_record(request.user),
-        },
-    )
+    return decisions
+
+
+decision_list = ListScreen.as_view(
+    template_name="recognition/decision_list.html",
+    rows=_decisions,
+    extra=lambda request: {
+        "kind": request.GET.get("kind"),
+        "kinds": DecisionKind.choices,
+        "can_record": _can_record(request.user),
+    },
+)
 
 
 def _picked(request, dossiers):
@@ -168,77 +170,73 @@ def _decision_certificates(request, decision):
     return visible.filter(decision=decision).order_by("pk")
 
 
-def decision_detail(request, pk):
-    decision = _decision(request, pk)
-    certificates = _decision_certificates(request, decision)
-    total = (
-        decision.certificates.count()
-        if decision.kind == DecisionKind.RECOGNITION
-        else decision.revoked_certificates.count()
-    )
-    rows = selectors.with_states(certificates)
-    return render(
-        request,
-        "recognition/decision_detail.html",
-        {
-            "decision": decision,
-            "rows": rows,
-            "hidden_count": total - len(rows),
-            "proposals": decision.revocation_proposals.all(),
-        },
-    )
+def _decision_total(decision) -> int:
+    """How many certificates the decision names, whether the user sees them or not."""
+    if decision.kind == DecisionKind.RECOGNITION:
+        return decision.certificates.count()
+    return decision.revoked_certificates.count()
+
+
+def _decision_extra(request, decision):
+    rows = selectors.with_states(_decision_certificates(request, decision))
+    return {
+        "rows": rows,
+        "hidden_count": _decision_total(decision) - len(rows),
+        "proposals": decision.revocation_proposals.all(),
+    }
+
+
+decision_detail = DetailScreen.as_view(
+    template_name="recognition/decision_detail.html",
+    lookup=lambda user, _action: selectors.decisions_for(user),
+    check_change=False,  # a recorded decision is never edited
+    context_name="decision",
+    extra=_decision_extra,
+)
 
 
 def decision_pdf(request, pk):
     decision = _decision(request, pk)
     certificates = list(_decision_certificates(request, decision))
-    total = (
-        decision.certificates.count()
-        if decision.kind == DecisionKind.RECOGNITION
-        else decision.revoked_certificates.count()
-    )
-    pdf = documents.decision_pdf(
-        decision, certificates, extract=len(certificates) < total, request=request
-    )
+    extract = len(certificates) < _decision_total(decision)
+    pdf = documents.decision_pdf(decision, certificates, extract=extract, request=request)
     return pdf_response(pdf, f"quyet-dinh-{decision.pk}.pdf")
 
 
 # --- certificates ------------------------------------------------------------------------
 
 
-def certificate_list(request):
-    certificates = selectors.certificates_for(request.user)
-    stars = request.GET.get("stars")
+def _certificates(*, user, params):
+    """(certificate, state) pairs: the state is computed, so it is filtered here."""
+    certificates = selectors.certificates_for(user)
+    stars = params.get("stars")
     if stars in {"3", "4", "5"}:
         certificates = certificates.filter(stars=int(stars))
     rows = selectors.with_states(certificates)
-    state = request.GET.get("state")
+    state = params.get("state")
     if state == "in_force":
-        rows = [r for r in rows if r[1] in IN_FORCE]
-    elif state in CertificateState.values:
-        rows = [r for r in rows if r[1] == state]
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "recognition/certificate_list.html",
-        {
-            "page": page,
-            "query": query.urlencode(),
-            "states": CertificateState.choices,
-            "state": state,
-            "stars": stars,
-        },
-    )
+        return [r for r in rows if r[1] in IN_FORCE]
+    if state in CertificateState.values:
+        return [r for r in rows if r[1] == state]
+    return rows
+
+
+certificate_list = ListScreen.as_view(
+    template_name="recognition/certificate_list.html",
+    rows=_certificates,
+    extra=lambda request: {
+        "states": CertificateState.choices,
+        "state": request.GET.get("state"),
+        "stars": request.GET.get("stars"),
+    },
+)
 
 
 def _certificate(request, pk):
     return get_object_or_404(selectors.certificates_for(request.user), pk=pk)
 
 
-def certificate_detail(request, pk):
-    certificate = _certificate(request, pk)
+def _certificate_extra(request, certificate):
     state = certificate.state()
     # officials only: a producer's scope holds no proposal
     proposals = selectors.proposals_for(request.user).filter(certificate=certificate)
@@ -247,22 +245,26 @@ def certificate_detail(request, pk):
         and _can_propose(request.user, certificate)
         and not certificate.revocation_proposals.filter(status=ProposalStatus.PROPOSED).exists()
     )
-    return render(
-        request,
-        "recognition/certificate_detail.html",
-        {
-            "c": certificate,
-            "state": state,
-            "state_label": CertificateState(state).label,
-            "in_force": state in IN_FORCE,
-            "proposals": proposals,
-            "can_propose": can_propose,
-            "rerating_url": selectors.rerating_url(request.user, certificate, state),
-            "history": certificate.product.certificates.exclude(pk=certificate.pk).order_by(
-                "-issued_on"
-            ),
-        },
-    )
+    return {
+        "state": state,
+        "state_label": CertificateState(state).label,
+        "in_force": state in IN_FORCE,
+        "proposals": proposals,
+        "can_propose": can_propose,
+        "rerating_url": selectors.rerating_url(request.user, certificate, state),
+        "history": certificate.product.certificates.exclude(pk=certificate.pk).order_by(
+            "-issued_on"
+        ),
+    }
+
+
+certificate_detail = DetailScreen.as_view(
+    template_name="recognition/certificate_detail.html",
+    lookup=lambda user, _action: selectors.certificates_for(user),
+    check_change=False,  # a certificate changes only through a decision
+    context_name="c",
+    extra=_certificate_extra,
+)
 
 
 def certificate_pdf(request, pk):

@@ -145,6 +145,33 @@ class ReasonField(forms.CharField):
         super().__init__(**kwargs)
 
 
+class ProducerEditForm(ProducerForm):
+    """The producer form with the reason for the change (kept in the history)."""
+
+    reason = ReasonField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        communes = self.fields["commune"].queryset
+        if self.instance.current_unit not in communes:
+            # a producer editing itself keeps its commune; officials move it within their scope
+            self.fields["commune"].queryset = communes.model.objects.filter(
+                pk=self.instance.current_unit_id
+            )
+
+    def service_fields(self) -> dict:
+        return {**super().service_fields(), "reason": self.cleaned_data.get("reason", "")}
+
+
+class ProductEditForm(ProductForm):
+    """The product form with the reason for the change (kept in the history)."""
+
+    reason = ReasonField()
+
+    def service_fields(self) -> dict:
+        return {**super().service_fields(), "reason": self.cleaned_data.get("reason", "")}
+
+
 class CertificationForm(forms.ModelForm):
     class Meta:
         model = ProductCertification

@@ -20,11 +20,10 @@ def product_filter(*, user, params) -> ProductFilter:
     return ProductFilter(params, queryset=qs, user=user)
 
 
-def product_detail(*, user, pk) -> QuerySet[Product]:
+def product_detail(*, user) -> QuerySet[Product]:
     return (
         Product.objects.restrict(user)
         .with_stars()
         .select_related("producer__current_unit__province", "product_set")
         .prefetch_related("certifications", "ip_titles", "channels", "images")
-        .filter(pk=pk)
     )

@@ -1,35 +1,24 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.forms import apply_validation_error
+from core.generic import DetailScreen, FormScreen, ListScreen
 from core.scoping import CHANGE
 from registry import selectors, services
 from registry.forms import (
     PRODUCT_PARTS,
     BusinessFigureForm,
+    ProducerEditForm,
     ProducerForm,
+    ProductEditForm,
     ProductForm,
-    ReasonField,
     communes_for,
 )
 from registry.models import Producer, Product
-
-PAGE_SIZE = 50
-
-
-def _list(request, filterset, template):
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request, template, {"filter": filterset, "page": page, "query": query.urlencode()}
-    )
 
 
 def _errors_as_messages(request, form) -> None:
@@ -39,83 +28,49 @@ def _errors_as_messages(request, form) -> None:
         messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
 
 
-def _can_change(user, obj) -> bool:
-    return type(obj).objects.restrict(user, CHANGE).filter(pk=obj.pk).exists()
-
-
 # --- producers --------------------------------------------------------------------------
 
 
-def producer_list(request):
-    return _list(
-        request,
-        selectors.producer_filter(user=request.user, params=request.GET),
-        "registry/producer_list.html",
-    )
+def _producer_extra(request, producer):
+    return {
+        "products": producer.products.with_stars().select_related("product_set"),
+        "figures": producer.figures.select_related("product").order_by("-year", "product"),
+    }
 
 
-def producer_detail(request, pk):
-    producer = get_object_or_404(
-        Producer.objects.restrict(request.user).select_related(
-            "current_unit__province", "unit_recorded__parent", "unit_recorded__province"
-        ),
-        pk=pk,
-    )
-    can_change = _can_change(request.user, producer)
-    return render(
-        request,
-        "registry/producer_detail.html",
-        {
-            "producer": producer,
-            "products": producer.products.with_stars().select_related("product_set"),
-            "figures": producer.figures.select_related("product").order_by("-year", "product"),
-            "can_change": can_change,
-            "figure_form": BusinessFigureForm(
-                producer=producer, initial={"year": timezone.localdate().year - 1}
-            )
-            if can_change
-            else None,
-        },
-    )
-
-
-def producer_create(request):
-    if not communes_for(request.user).exists():
-        raise PermissionDenied
-    form = ProducerForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            producer = services.producer_create(actor=request.user, **form.service_fields())
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("Producer %(name)s was registered.") % {"name": producer})
-            return redirect("registry:producer_detail", pk=producer.pk)
-    return render(request, "registry/producer_form.html", {"form": form})
-
-
-def producer_edit(request, pk):
-    producer = get_object_or_404(Producer.objects.restrict(request.user, CHANGE), pk=pk)
-    form = ProducerForm(request.POST or None, instance=producer, user=request.user)
-    form.fields["reason"] = ReasonField()
-    if producer.current_unit not in form.fields["commune"].queryset:
-        # a producer editing itself keeps its commune; officials move it within their scope
-        form.fields["commune"].queryset = form.fields["commune"].queryset.model.objects.filter(
-            pk=producer.current_unit_id
+producer_list = ListScreen.as_view(
+    template_name="registry/producer_list.html", filterset=selectors.producer_filter
+)
+producer_detail = DetailScreen.as_view(
+    template_name="registry/producer_detail.html",
+    model=Producer,
+    select_related=("current_unit__province", "unit_recorded__parent", "unit_recorded__province"),
+    context_name="producer",
+    extra=_producer_extra,
+    actions=lambda request, producer: {
+        "figure_form": BusinessFigureForm(
+            producer=producer, initial={"year": timezone.localdate().year - 1}
         )
-    if request.method == "POST" and form.is_valid():
-        fields = form.service_fields()
-        reason = form.cleaned_data.get("reason", "")
-        try:
-            services.producer_update(
-                actor=request.user, producer=Producer.objects.get(pk=pk), reason=reason, **fields
-            )
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("The changes were saved."))
-            return redirect("registry:producer_detail", pk=pk)
-    return render(request, "registry/producer_form.html", {"form": form, "producer": producer})
+    },
+)
+producer_create = FormScreen.as_view(
+    template_name="registry/producer_form.html",
+    form_class=ProducerForm,
+    allowed=lambda user: communes_for(user).exists(),
+    save=lambda actor, _obj, fields: services.producer_create(actor=actor, **fields),
+    success="registry:producer_detail",
+    message=lambda producer: _("Producer %(name)s was registered.") % {"name": producer},
+)
+producer_edit = FormScreen.as_view(
+    template_name="registry/producer_form.html",
+    form_class=ProducerEditForm,
+    model=Producer,
+    context_name="producer",
+    save=lambda actor, producer, fields: services.producer_update(
+        actor=actor, producer=producer, **fields
+    ),
+    success="registry:producer_detail",
+)
 
 
 @require_POST
@@ -144,69 +99,46 @@ def figure_add(request, pk):
 # --- products ---------------------------------------------------------------------------
 
 
-def product_list(request):
-    return _list(
-        request,
-        selectors.product_filter(user=request.user, params=request.GET),
-        "registry/product_list.html",
-    )
+def _product_extra(request, product):
+    return {
+        "can_assign_code": request.user.get_scope().has_role("provincial_office"),
+        "this_year": timezone.localdate().year,
+        "today": timezone.localdate(),
+    }
 
 
-def product_detail(request, pk):
-    product = selectors.product_detail(user=request.user, pk=pk).first()
-    if product is None:
-        raise Http404
-    can_change = _can_change(request.user, product)
-    scope = request.user.get_scope()
-    return render(
-        request,
-        "registry/product_detail.html",
-        {
-            "product": product,
-            "can_change": can_change,
-            "can_assign_code": scope.has_role("provincial_office"),
-            "part_forms": {kind: form() for kind, (_m, form) in PRODUCT_PARTS.items()}
-            if can_change
-            else {},
-            "this_year": timezone.localdate().year,
-            "today": timezone.localdate(),
-        },
-    )
-
-
-def product_create(request):
-    form = ProductForm(request.POST or None, user=request.user, initial=request.GET.dict())
-    if not form.fields["producer"].queryset.exists():
-        raise PermissionDenied
-    if request.method == "POST" and form.is_valid():
-        try:
-            product = services.product_create(actor=request.user, **form.service_fields())
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("Product %(name)s was registered.") % {"name": product})
-            return redirect("registry:product_detail", pk=product.pk)
-    return render(request, "registry/product_form.html", {"form": form})
-
-
-def product_edit(request, pk):
-    product = get_object_or_404(Product.objects.restrict(request.user, CHANGE), pk=pk)
-    form = ProductForm(request.POST or None, instance=product, user=request.user)
-    form.fields["reason"] = ReasonField()
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.product_update(
-                actor=request.user,
-                product=Product.objects.get(pk=pk),
-                reason=form.cleaned_data.get("reason", ""),
-                **form.service_fields(),
-            )
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("The changes were saved."))
-            return redirect("registry:product_detail", pk=pk)
-    return render(request, "registry/product_form.html", {"form": form, "product": product})
+product_list = ListScreen.as_view(
+    template_name="registry/product_list.html", filterset=selectors.product_filter
+)
+product_detail = DetailScreen.as_view(
+    template_name="registry/product_detail.html",
+    model=Product,
+    lookup=lambda user, _action: selectors.product_detail(user=user),
+    context_name="product",
+    extra=_product_extra,
+    actions=lambda request, product: {
+        "part_forms": {kind: form() for kind, (_m, form) in PRODUCT_PARTS.items()}
+    },
+)
+product_create = FormScreen.as_view(
+    template_name="registry/product_form.html",
+    form_class=ProductForm,
+    allowed=lambda user: Producer.objects.restrict(user, CHANGE).exists(),
+    form_kwargs=lambda request, _obj: {"initial": request.GET.dict()},
+    save=lambda actor, _obj, fields: services.product_create(actor=actor, **fields),
+    success="registry:product_detail",
+    message=lambda product: _("Product %(name)s was registered.") % {"name": product},
+)
+product_edit = FormScreen.as_view(
+    template_name="registry/product_form.html",
+    form_class=ProductEditForm,
+    model=Product,
+    context_name="product",
+    save=lambda actor, product, fields: services.product_update(
+        actor=actor, product=product, **fields
+    ),
+    success="registry:product_detail",
+)
 
 
 @require_POST

@@ -12,7 +12,6 @@ import datetime
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,13 +23,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.forms import ReasonForm
+from core.generic import DetailScreen, FormScreen, ListScreen
 from core.scoping import CHANGE, VIEW
 from core.widgets import DateInput
 from registry import documents as docs
 from registry.models import Document, Producer, Product, ProductImage
 from registry.models.documents import EXPIRY_WARNING_DAYS
 
-PAGE_SIZE = 50
 DATE_WIDGET = DateInput()
 
 
@@ -80,6 +79,10 @@ class DocumentEditForm(DocumentForm):
     reason = forms.CharField(
         label=gettext_lazy("Reason"), required=False, max_length=500, widget=forms.TextInput()
     )
+
+    def service_fields(self) -> dict:
+        names = [*DocumentForm.Meta.fields, "reason"]
+        return {name: self.cleaned_data[name] for name in names}
 
 
 class ProductImageForm(forms.Form):
@@ -212,14 +215,13 @@ def document_list(request, pk):
     return render(request, "registry/documents/list.html", context)
 
 
-def document_detail(request, pk):
-    document = _document(request, pk)
-    context = {
-        "document": document,
-        "expiry": docs.expiry_of(document),
-        "can_change": _can_change(request.user, document.producer),
-    }
-    return render(request, "registry/documents/detail.html", context)
+document_detail = DetailScreen.as_view(
+    template_name="registry/documents/detail.html",
+    model=Document,  # its "change" scope is its producer's
+    select_related=("producer__current_unit__province", "product"),
+    context_name="document",
+    extra=lambda request, document: {"expiry": docs.expiry_of(document)},
+)
 
 
 def document_upload(request, pk):
@@ -270,29 +272,22 @@ def document_upload(request, pk):
     return render(request, "registry/documents/upload.html", context)
 
 
-def document_edit(request, pk):
-    document = _document(request, pk, CHANGE)
-    form = DocumentEditForm(request.POST or None, instance=document, producer=document.producer)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        fresh = Document.objects.select_related("producer").get(pk=document.pk)
-        try:
-            docs.document_update(
-                actor=request.user,
-                document=fresh,
-                reason=data["reason"],
-                **{name: data[name] for name in DocumentForm.Meta.fields},
-            )
-        except ValidationError as exc:
-            _add_errors(form, exc, default_field=None)
-        else:
-            messages.success(request, _("The document was updated."))
-            return redirect("registry:document_detail", pk=document.pk)
-    return render(
-        request,
-        "registry/documents/edit.html",
-        {"form": form, "document": document, "producer": document.producer},
-    )
+document_edit = FormScreen.as_view(
+    template_name="registry/documents/edit.html",
+    form_class=DocumentEditForm,
+    form_takes_user=False,
+    model=Document,
+    select_related=("producer__current_unit__province", "product"),
+    context_name="document",
+    form_kwargs=lambda request, document: {"producer": document.producer},
+    extra=lambda request, document: {"producer": document.producer},
+    fresh_related=("producer",),
+    save=lambda actor, document, fields: docs.document_update(
+        actor=actor, document=document, **fields
+    ),
+    success="registry:document_detail",
+    message=gettext_lazy("The document was updated."),
+)
 
 
 def document_delete(request, pk):
@@ -323,26 +318,35 @@ def document_download(request, pk):
     return _harden(response)
 
 
-def documents_expiring(request):
+def _expiring_status(params) -> str:
+    status = params.get("status", "")
+    return status if status in ("expired", "soon") else ""
+
+
+def _expiring(*, user, params):
     """Documents in the user's scope that expired or expire within 90 days, soonest first."""
     today = timezone.localdate()
     documents = (
-        _documents(request.user)
+        _documents(user)
         .filter(expires_on__lte=today + datetime.timedelta(days=EXPIRY_WARNING_DAYS))
         .select_related("producer__current_unit__province", "product")
         .order_by("expires_on", "pk")
     )
-    status = request.GET.get("status", "")
+    status = _expiring_status(params)
     if status == "expired":
-        documents = documents.expired(today)
-    elif status == "soon":
-        documents = documents.expiring(today=today)
-    else:
-        status = ""
-    page = Paginator(documents, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = _with_expiry(page.object_list, today)
-    context = {"page": page, "status": status, "warning_days": EXPIRY_WARNING_DAYS}
-    return render(request, "registry/documents/expiring.html", context)
+        return documents.expired(today)
+    return documents.expiring(today=today) if status == "soon" else documents
+
+
+documents_expiring = ListScreen.as_view(
+    template_name="registry/documents/expiring.html",
+    rows=_expiring,
+    page_rows=_with_expiry,
+    extra=lambda request: {
+        "status": _expiring_status(request.GET),
+        "warning_days": EXPIRY_WARNING_DAYS,
+    },
+)
 
 
 # --- Product images -------------------------------------------------------------------
