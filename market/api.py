@@ -1,6 +1,6 @@
 """Sales points and OCOP centres with the products they carry."""
 
-from core.api import resource
+from core.api import WorkflowAdapter, resource
 from market.models import SalesPoint, SalesPointProduct
 
 resource(
@@ -32,6 +32,9 @@ resource(
         "updated_at",
     ),
     filters=("kind", "status", "current_unit", "operator"),
+    # suspend, reopen, close (``market.workflows.SALES_POINT``): ``{"action": "close",
+    # "reason": …, "closed_on": "2026-01-31"}``
+    workflow=WorkflowAdapter.of("sales_point"),
 )
 resource(
     "sales-point-products",

@@ -1,10 +1,12 @@
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.widgets import DateInput
+from core.workflow.forms import StepForm
 from geo.models import AdministrativeUnit
-from market.choices import SalesPointKind, SalesPointStatus
+from market.choices import SalesPointKind
 from market.models import SalesPoint, SalesPointProduct
 from registry.forms import DATE, CommuneChoiceField, ReasonField, communes_for
 from registry.models import Producer, Product
@@ -30,7 +32,6 @@ class SalesPointForm(forms.ModelForm):
             "latitude",
             "longitude",
             "opened_on",
-            "status",
             "opening_hours",
             "contact_name",
             "phone",
@@ -54,15 +55,9 @@ class SalesPointForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["commune"].queryset = communes_for(user)
         self.fields["operator"].queryset = Producer.objects.restrict(user).order_by("name")
-        # closing goes through its own form, with a date and the products it stops
-        self.fields["status"].choices = [
-            c for c in SalesPointStatus.choices if c[0] != SalesPointStatus.CLOSED
-        ]
+        # the status moves through the steps of the point's panel (market.workflows)
         if self.instance.pk:
             self.fields["commune"].initial = self.instance.current_unit_id
-            if self.instance.status == SalesPointStatus.CLOSED:
-                self.fields["status"].disabled = True
-                self.fields["status"].choices = SalesPointStatus.choices
         for name in ("kind", "name", "commune", "opened_on"):
             self.fields[name].widget.attrs["data-testid"] = f"point-{name}"
 
@@ -133,9 +128,14 @@ class StopCarryingForm(forms.Form):
     reason = ReasonField()
 
 
-class ClosePointForm(forms.Form):
+class ClosePointForm(StepForm):
+    """The data of the ``close`` step (``market.workflows``), beside its reason."""
+
     closed_on = forms.DateField(label=_("Closing date"), widget=DATE)
-    reason = ReasonField(required=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["closed_on"].initial = timezone.localdate()
 
 
 class MapFilterForm(forms.Form):

@@ -10,7 +10,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import OFFICIAL_ROLES, REGISTRY_EDITORS
-from core.models import TimeStampedModel
+from core.models import TimeStampedModel, TransitionLog
 from core.scoping import CHANGE, RestrictedManager, RestrictedQuerySet, Scope
 from core.text import fold
 from market.choices import LAT_MAX, LAT_MIN, LON_MAX, LON_MIN, SalesPointKind, SalesPointStatus
@@ -200,6 +200,24 @@ class SalesPoint(TimeStampedModel):
                 ).values("sales_point_id")
             )
         return q
+
+
+class SalesPointTransition(TransitionLog):
+    """One status change of a sales point (append-only; ``core.workflow``): suspended,
+    reopened, closed."""
+
+    sales_point = models.ForeignKey(
+        SalesPoint,
+        on_delete=models.CASCADE,
+        related_name="transitions",
+        verbose_name=_("sales point"),
+    )
+
+    workflow_fk = "sales_point"
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = _("sales point status change")
+        verbose_name_plural = _("sales point status changes")
 
 
 class SalesPointProduct(models.Model):

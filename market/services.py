@@ -6,14 +6,15 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from core import audit
-from market.choices import SalesPointStatus
+from core.workflow.service import transition
 from market.models import SalesPoint, SalesPointProduct
 
 NOT_EDITABLE = {"name_folded", "created_at", "updated_at"}
+# moved only by the steps of ``market.workflows.SALES_POINT`` (a new point may start in any)
+WORKFLOW_FIELDS = {"status", "closed_on"}
 
 
 def _set_current_unit(point: SalesPoint) -> None:
@@ -49,6 +50,8 @@ def sales_point_update(*, actor, point: SalesPoint, reason: str = "", **fields) 
     for name, value in fields.items():
         if name in NOT_EDITABLE:
             raise ValueError(f"{name} cannot be changed here")
+        if name in WORKFLOW_FIELDS:
+            raise ValueError(f"{name} changes through the steps of the sales_point workflow")
         setattr(point, name, value)
     if "unit_recorded" in fields and "current_unit" not in fields:
         point.current_unit = None
@@ -67,44 +70,18 @@ def sales_point_update(*, actor, point: SalesPoint, reason: str = "", **fields) 
     return point
 
 
-@transaction.atomic
 def sales_point_close(
     *, actor, point: SalesPoint, closed_on: datetime.date, reason: str = ""
 ) -> SalesPoint:
-    """Close a point from ``closed_on`` on; products still carried stop the day before."""
-    point = SalesPoint.objects.select_for_update().get(pk=point.pk)
-    if point.status == SalesPointStatus.CLOSED:
-        raise ValidationError(_("This sales point is already closed."))
-    if closed_on < point.opened_on:
-        raise ValidationError(
-            {"closed_on": _("The closing date cannot be before the opening date.")}
-        )
-    if point.carried.filter(valid_from__gte=closed_on).exists():
-        raise ValidationError(
-            {"closed_on": _("Some products start being carried on or after this closing date.")}
-        )
-    before = audit.snapshot(point, _AUDITED)
-    last_day = closed_on - datetime.timedelta(days=1)
-    stopped = []
-    for link in point.carried.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=closed_on)):
-        link.valid_to = last_day
-        link.full_clean()
-        link.save(update_fields=["valid_to"])
-        stopped.append(link.product_id)
-    point.closed_on = closed_on
-    point.status = SalesPointStatus.CLOSED
-    point.full_clean()
-    point.save()
-    old, new = audit.diff(before, audit.snapshot(point, _AUDITED))
-    audit.record(
-        actor=actor,
-        action="ocop.sales_point.closed",
-        target=point,
-        before=old,
-        after={**new, "products_stopped": stopped},
-        reason=reason,
+    """Close a point from ``closed_on`` on; products still carried stop the day before.
+
+    The ``close`` step of ``market.workflows.SALES_POINT`` (guards, log, audit
+    ``ocop.sales_point.transitioned``), taken as the old service did: without a role check
+    (``system=True``), for callers that checked who acts — screens and the API take the step
+    through the workflow, which checks the role. The reason is required, as on the form."""
+    return transition(
+        point, "close", actor=actor, reason=reason, data={"closed_on": closed_on}, system=True
     )
-    return point
 
 
 @transaction.atomic

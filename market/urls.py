@@ -1,5 +1,6 @@
 from django.urls import path
 
+from core.workflow.views import TransitionView
 from market import views
 
 app_name = "market"
@@ -12,7 +13,12 @@ urlpatterns = [
     path("points/import/", views.import_points, name="import"),
     path("points/<int:pk>/", views.point_detail, name="point_detail"),
     path("points/<int:pk>/edit/", views.point_edit, name="point_edit"),
-    path("points/<int:pk>/close/", views.point_close, name="point_close"),
+    # the one view of core.workflow: suspend, reopen, close (the point's "next step" panel)
+    path(
+        "points/<int:pk>/step/",
+        TransitionView.as_view(workflow="sales_point"),
+        name="point_transition",
+    ),
     path("points/<int:pk>/products/", views.product_add, name="product_add"),
     path(
         "points/<int:pk>/products/<int:link_pk>/stop/",

@@ -21,7 +21,6 @@ from market import importing, selectors, services
 from market.choices import SalesPointKind
 from market.forms import (
     CarryProductForm,
-    ClosePointForm,
     CoverageForm,
     MapFilterForm,
     SalesPointEditForm,
@@ -160,7 +159,6 @@ def _detail_actions(request, point):
         )
         if still_open
         else None,
-        "close_form": ClosePointForm(initial={"closed_on": today}) if still_open else None,
         "stop_form": StopCarryingForm(initial={"last_day": today}),
     }
 
@@ -221,13 +219,8 @@ point_edit = FormScreen.as_view(
 
 # --- actions of the point's page ----------------------------------------------------------
 
-point_close = ActionScreen.as_view(
-    model=SalesPoint,
-    success="market:point_detail",
-    form_class=ClosePointForm,
-    act=lambda actor, point, fields: services.sales_point_close(actor=actor, point=point, **fields),
-    message=_lazy("The sales point was closed."),
-)
+# suspend, reopen, close: the steps of ``market.workflows.SALES_POINT`` in the point's
+# "next step" panel, posted to the one ``core.workflow.views.TransitionView`` (market/urls.py)
 product_add = ActionScreen.as_view(
     model=SalesPoint,
     success="market:point_detail",

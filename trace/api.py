@@ -110,6 +110,8 @@ resource(
         "last_scanned_at",
     ),
     filters=("batch", "status"),
+    # withdraw one stamp (``trace.workflows.STAMP``): ``{"action": "withdraw", "reason": …}``
+    workflow=WorkflowAdapter.of("stamp"),
 )
 resource(
     "scans",

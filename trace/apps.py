@@ -13,9 +13,9 @@ class TraceConfig(AppConfig):
         related.register("registry.product", batches_of_product)
         from core.audit import register_actions
         from core.workflow.definition import register
-        from trace.workflows import FAKE_REPORT, STAMP_BATCH
+        from trace.workflows import FAKE_REPORT, STAMP, STAMP_BATCH
 
-        register(STAMP_BATCH, FAKE_REPORT)
+        register(STAMP_BATCH, STAMP, FAKE_REPORT)
 
         register_actions(
             {
@@ -27,6 +27,7 @@ class TraceConfig(AppConfig):
                 "ocop.stamp_batch.withdrawn": _("Stamp batch withdrawn"),
                 "ocop.stamp_batch.transitioned": _("Stamp batch status changed"),
                 "ocop.stamp.withdrawn": _("Stamp withdrawn"),
+                "ocop.stamp.transitioned": _("Stamp status changed"),
                 "ocop.fake_report.created": _("Suspected fake reported"),
                 "ocop.fake_report.handled": _("Report of a suspected fake handled"),
                 "ocop.fake_report.transitioned": _("Report of a suspected fake: status changed"),

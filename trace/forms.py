@@ -45,12 +45,6 @@ class BatchRequestForm(forms.ModelForm):
         """The service checks it (with the product's eligibility) and explains."""
 
 
-class WithdrawStampForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason for withdrawal"), max_length=1000, widget=forms.TextInput()
-    )
-
-
 class StampSearchForm(forms.Form):
     serial = forms.CharField(
         label=_("Serial"),

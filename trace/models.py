@@ -237,6 +237,21 @@ class Stamp(models.Model):
         )
 
 
+class StampTransition(TransitionLog):
+    """One status change of a single stamp (append-only; ``core.workflow``): its withdrawal.
+    Only withdrawn stamps have a row — a handful among the hundreds of thousands issued."""
+
+    stamp = models.ForeignKey(
+        Stamp, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("stamp")
+    )
+
+    workflow_fk = "stamp"
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = _("stamp status change")
+        verbose_name_plural = _("stamp status changes")
+
+
 class ScanEventQuerySet(models.QuerySet):
     def restrict(self, user, action: str = "view"):
         from core.scoping import ANONYMOUS, scope_of

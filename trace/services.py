@@ -245,35 +245,11 @@ def _finish_issue(actor, batch_id: int, done: int) -> StampBatch:
 # --- stamps -----------------------------------------------------------------------------
 
 
-@transaction.atomic
 def stamp_withdraw(*, actor, stamp: Stamp, reason: str) -> Stamp:
-    """Withdraw one stamp (lost, damaged, misprinted, found on a fake…)."""
-    stamp = (
-        Stamp.objects.select_for_update()
-        .select_related("batch__product__producer")
-        .get(pk=stamp.pk)
-    )
-    product = stamp.batch.product
-    if not (decides_for(actor, product) or is_member(actor, product)):
-        raise PermissionDenied(_("You cannot withdraw this stamp."))
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Give the reason.")})
-    if stamp.status == StampStatus.WITHDRAWN:
-        raise ValidationError(_("This stamp is already withdrawn."))
-    stamp.status = StampStatus.WITHDRAWN
-    stamp.withdrawn_reason = reason
-    stamp.withdrawn_at = timezone.now()
-    stamp.save(update_fields=["status", "withdrawn_reason", "withdrawn_at"])
-    audit.record(
-        actor=actor,
-        action="ocop.stamp.withdrawn",
-        target=stamp,
-        before={"status": StampStatus.ACTIVE},
-        after={"status": StampStatus.WITHDRAWN},
-        reason=reason,
-    )
-    return stamp
+    """Withdraw one stamp (lost, damaged, misprinted, found on a fake…): the ``withdraw``
+    step of ``trace.workflows.STAMP``, which checks the role, asks the reason, logs it and
+    audits it (``ocop.stamp.transitioned``)."""
+    return transition(stamp, "withdraw", actor=actor, reason=reason)
 
 
 # --- reports of suspected fakes ---------------------------------------------------------

@@ -22,7 +22,13 @@ urlpatterns = [
     path("batches/<int:pk>/stamps.csv", views.batch_csv, name="batch_csv"),
     path("stamps/", views.stamp_search, name="stamp_search"),
     path("stamps/<int:pk>/", views.stamp_detail, name="stamp_detail"),
-    path("stamps/<int:pk>/withdraw/", views.stamp_withdraw, name="stamp_withdraw"),
+    # the one view of core.workflow: withdraw one stamp (the stamp's "next step" panel; the
+    # stamp is found by its id there, after the search by serial)
+    path(
+        "stamps/<int:pk>/withdraw/",
+        TransitionView.as_view(workflow="stamp"),
+        name="stamp_withdraw",
+    ),
     path("anomalies/", views.anomalies, name="anomalies"),
     path("reports/", views.report_list, name="report_list"),
     path("reports/<int:pk>/", views.report_detail, name="report_detail"),

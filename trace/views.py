@@ -8,7 +8,6 @@ from django.http import FileResponse, Http404, HttpResponse, StreamingHttpRespon
 from django.shortcuts import get_object_or_404, redirect
 from django.shortcuts import render as django_render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from core.forms import apply_validation_error
 from core.pdf import pdf_response
@@ -22,7 +21,6 @@ from trace.forms import (
     PrintForm,
     ReportFilterForm,
     StampSearchForm,
-    WithdrawStampForm,
     requestable_products,
 )
 from trace.models import STAMP_OFFICIALS
@@ -195,37 +193,14 @@ def stamp_search(request):
 
 
 def stamp_detail(request, pk):
+    """A stamp's page; withdrawing it is the ``withdraw`` step of ``trace.workflows.STAMP``
+    in its "next step" panel, posted to the one ``TransitionView`` (``trace:stamp_withdraw``)."""
     stamp = get_object_or_404(selectors.stamps_for(request.user), pk=pk)
-    product = stamp.batch.product
-    may_withdraw = stamp.status == StampStatus.ACTIVE and (
-        services.decides_for(request.user, product) or services.is_member(request.user, product)
-    )
     return render(
         request,
         "trace/stamp_detail.html",
-        {
-            "stamp": stamp,
-            "scans": stamp.scans.order_by("-scanned_at")[:50],
-            "withdraw_form": WithdrawStampForm() if may_withdraw else None,
-        },
+        {"stamp": stamp, "scans": stamp.scans.order_by("-scanned_at")[:50]},
     )
-
-
-@require_POST
-def stamp_withdraw(request, pk):
-    stamp = get_object_or_404(selectors.stamps_for(request.user), pk=pk)
-    form = WithdrawStampForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Give the reason."))
-        return redirect("trace:stamp_detail", stamp.pk)
-    try:
-        services.stamp_withdraw(actor=request.user, stamp=stamp, reason=form.cleaned_data["reason"])
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("The stamp was withdrawn: its address now says so."))
-    return redirect("trace:stamp_detail", stamp.pk)
 
 
 def _require_official(user):

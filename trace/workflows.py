@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.workflow.definition import PRODUCER, SYSTEM, Transition, Workflow
 from trace.choices import BatchStatus as S
-from trace.choices import ReportStatus
+from trace.choices import ReportStatus, StampStatus
 from trace.models import STAMP_DECIDERS
 
 
@@ -134,6 +134,46 @@ STAMP_BATCH = Workflow(
             confirm=_(
                 "Every stamp of the batch will answer “withdrawn” to consumers who verify it."
             ),
+        ),
+    ),
+)
+
+
+# --- one stamp -----------------------------------------------------------------------------
+# active → withdrawn: one stamp lost, damaged, misprinted or found on a fake. The provincial
+# OCOP office of the product's province, or a member of its producer (as for the batch).
+# Stamps are numerous and found by their page (by id, after a search by serial), so the step
+# is taken on that page through the one TransitionView; only withdrawn stamps get a log row.
+
+
+def _stamp_withdrawn(stamp, data, actor):
+    stamp.withdrawn_at = timezone.now()
+
+
+STAMP = Workflow(
+    name="stamp",
+    model="trace.Stamp",
+    states=StampStatus,
+    log_model="trace.StampTransition",
+    unit_path="batch__product__producer__current_unit",
+    producer_path="batch__product__producer",
+    url_name="trace:stamp_withdraw",
+    detail_url_name="trace:stamp_detail",
+    select_related=("batch__product__producer__current_unit",),
+    impossible=_("This stamp is already withdrawn."),
+    transitions=(
+        Transition(
+            "withdraw",
+            _("Withdraw this stamp"),
+            sources={StampStatus.ACTIVE},
+            target=StampStatus.WITHDRAWN,
+            roles=STAMP_DECIDERS | {PRODUCER},
+            reason_required=True,
+            reason_field="withdrawn_reason",
+            reason_label=_("Reason for withdrawal"),
+            style="danger",
+            apply=_stamp_withdrawn,
+            confirm=_("Its address will then answer that the stamp was withdrawn."),
         ),
     ),
 )

@@ -57,7 +57,9 @@ def test_the_database_refuses_coordinates_outside_viet_nam_too(units, make_point
 def test_a_point_cannot_close_before_it_opens(units, make_point):
     point = make_point(units.hai_chau, opened_on=D(2025, 1, 10))
     with pytest.raises(ValidationError) as exc:
-        services.sales_point_close(actor=None, point=point, closed_on=D(2025, 1, 9))
+        services.sales_point_close(
+            actor=None, point=point, closed_on=D(2025, 1, 9), reason="Ngừng hoạt động"
+        )
     assert "closed_on" in _errors(exc)
     with pytest.raises(ValidationError):
         make_point(units.hai_chau, name="B", opened_on=D(2025, 1, 10), closed_on=D(2025, 1, 1))
@@ -115,11 +117,20 @@ def test_closing_a_point_stops_its_products_and_is_audited(personas, make_point)
     actions = list(
         AuditEvent.objects.for_object(point).order_by("at", "pk").values_list("action", flat=True)
     )
+    # the close step of the sales_point workflow (core.workflow)
     assert actions == [
         "ocop.sales_point.created",
         "ocop.sales_point.product_added",
-        "ocop.sales_point.closed",
+        "ocop.sales_point.transitioned",
     ]
+    closing = AuditEvent.objects.for_object(point).order_by("at", "pk").last()
+    assert closing.after == {
+        "status": "closed",
+        "action": "close",
+        "closed_on": "2025-01-01",
+        "products_stopped": [product.pk],
+    }
+    assert point.transitions.get().actor == personas.provincial
     with pytest.raises(ValidationError):
         services.carry_product(actor=None, point=point, product=product, valid_from=D(2024, 6, 1))
 

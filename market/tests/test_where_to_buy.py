@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 
+from core.workflow.service import transition
 from market import selectors, services
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +44,6 @@ def test_public_points_are_open_points_of_a_province(personas, make_point):
     make_point(personas.units.hai_chau, name="Đà Nẵng 1")
     make_point(personas.units.ba_dinh, name="Hà Nội 1")
     suspended = make_point(personas.units.hoi_an, name="Tạm ngừng")
-    services.sales_point_update(actor=None, point=suspended, status="suspended")
+    transition(suspended, "suspend", actor=None, reason="Sửa chữa", system=True)
     assert [p.name for p in selectors.public_points(personas.units.danang)] == ["Đà Nẵng 1"]
     assert {p.name for p in selectors.public_points()} == {"Đà Nẵng 1", "Hà Nội 1"}

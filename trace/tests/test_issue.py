@@ -131,7 +131,9 @@ class TestRequestAndDecide:
             services.stamp_withdraw(actor=trace.other_province, stamp=stamp, reason="x")
         services.stamp_withdraw(actor=trace.provincial, stamp=stamp, reason="Tem bị làm giả")
         event = AuditEvent.objects.for_object(stamp).get()
-        assert event.action == "ocop.stamp.withdrawn" and event.reason == "Tem bị làm giả"
+        # the "withdraw" step of the stamp workflow (core.workflow): audited as a transition
+        assert event.action == "ocop.stamp.transitioned" and event.reason == "Tem bị làm giả"
+        assert event.after == {"status": "withdrawn", "action": "withdraw"}
 
     def test_a_colliding_serial_is_regenerated(self, trace):
         first = trace.issued(quantity=3)

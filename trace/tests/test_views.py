@@ -226,7 +226,11 @@ def test_an_officer_finds_and_withdraws_one_stamp(client, trace, batch):
     as_user(client, trace.provincial)
     found = client.get(reverse("trace:stamp_search"), {"serial": stamp.serial.lower()})
     assert found.status_code == 302
-    client.post(reverse("trace:stamp_withdraw", args=[stamp.pk]), {"reason": "Tem bị xé"})
+    # the "withdraw" step of the stamp's panel (core.workflow: an irreversible step is confirmed)
+    client.post(
+        reverse("trace:stamp_withdraw", args=[stamp.pk]),
+        {"action": "withdraw", "reason": "Tem bị xé", "confirm": "on"},
+    )
     assert verify(serial=stamp.serial).verdict == "withdrawn"
     assert AuditEvent.objects.for_object(stamp).get().reason == "Tem bị xé"
 
