@@ -220,8 +220,9 @@ def build_world() -> SimpleNamespace:
             place="Công viên",
             province=province,
         )
+        # the recognised product: a fair's participations are seen by the whole province
         promotion_services.participation_add(
-            actor=None, event=event, producer=producer, products=[product]
+            actor=None, event=event, producer=producer, products=[certified]
         )
         promotion_services.contract_create(
             actor=None,
