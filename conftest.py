@@ -96,8 +96,8 @@ def _reference_data_in_every_database_test(request):
         request.getfixturevalue("reference_data")
 
 
-@pytest.fixture
-def units(reference_data):
+def build_units():
+    """Đà Nẵng and Hà Nội, and three current communes: two of Đà Nẵng, one of Hà Nội."""
     from types import SimpleNamespace
 
     from geo.models import AdministrativeUnit as U
@@ -111,6 +111,11 @@ def units(reference_data):
         hoi_an=current.get(level="commune", province=danang, name="Hội An"),
         ba_dinh=current.get(level="commune", province__code="01", name="Ba Đình"),
     )
+
+
+@pytest.fixture
+def units(reference_data):
+    return build_units()
 
 
 def _user(username, role=None, unit=None, superuser=False):
@@ -128,9 +133,9 @@ def _user(username, role=None, unit=None, superuser=False):
     return user
 
 
-@pytest.fixture
-def personas(units):
-    """One user per persona, with producers in two communes of Đà Nẵng and one in Hà Nội."""
+def build_personas(units):
+    """One user per persona, with producers in two communes of Đà Nẵng and one in Hà Nội
+    (a plain function: module-scoped worlds build on it too)."""
     from types import SimpleNamespace
 
     from accounts.choices import Role
@@ -164,6 +169,11 @@ def personas(units):
     )
     ns.producer_x.members.add(ns.producer)
     return ns
+
+
+@pytest.fixture
+def personas(units):
+    return build_personas(units)
 
 
 @pytest.fixture

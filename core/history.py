@@ -40,9 +40,11 @@ class Entry:
 
 def _field(model, name: str):
     try:
-        return model._meta.get_field(name.removesuffix("_id"))
+        field = model._meta.get_field(name.removesuffix("_id"))
     except Exception:  # noqa: BLE001 - a key that is not a field (counts, lists)
         return None
+    # a key named like a reverse relation ("stamps": a count) is not one of the object's fields
+    return None if field.auto_created and not field.concrete else field
 
 
 def _boolean(value) -> str:

@@ -73,3 +73,28 @@ def test_amounts_are_grouped_and_years_are_not():
     assert _value(BusinessFigure._meta.get_field("year"), 2026, {}) == "2026"
     assert _value(BusinessFigure._meta.get_field("workforce"), 12345, {}) == "12.345"
     assert _value(BusinessFigure._meta.get_field("revenue"), Decimal("12.50"), {}) == "12,5"
+
+
+def test_a_key_named_like_a_reverse_relation_is_not_a_field(client, personas):
+    """Issuing stamps records ``{"stamps": <count>}``: the batch's ``stamps`` is a reverse
+    relation, without a label; its history answered 500 (found by the screens' persona walk)."""
+    from core import audit
+    from trace.models import StampBatch
+
+    product = personas.producer_x.products.get()
+    batch = StampBatch.objects.create(
+        product=product,
+        lot="L1",
+        production_date=product.created_at.date(),
+        quantity=2,
+        requested_by=personas.producer,
+    )
+    audit.record(
+        actor=personas.admin,
+        action="ocop.stamp_batch.transitioned",
+        target=batch,
+        before={"status": "approved"},
+        after={"status": "issued", "stamps": 2},
+    )
+    assert "2" in _text(_history(client, personas.admin, batch))  # raw keys for the admin
+    assert "stamps" not in _text(_history(client, personas.provincial, batch))
