@@ -62,7 +62,7 @@ ROUTES = {
     "evaluation:council_session_open": Route("evaluation.Council", ACTION_KIND),
     "evaluation:council_session": Route("evaluation.CouncilSession", VIEW_KIND),
     "evaluation:council_session_attendance": Route("evaluation.CouncilSession", ACTION_KIND),
-    "evaluation:council_session_close": Route("evaluation.CouncilSession", ACTION_KIND),
+    "evaluation:council_session_transition": Route("evaluation.CouncilSession", ACTION_KIND),
     "evaluation:council_session_minutes": Route("evaluation.CouncilSession", ACTION_KIND),
     "evaluation:council_evaluation": Route("evaluation.Evaluation", VIEW_KIND),
     "evaluation:score_sheet": Route("evaluation.Evaluation", ACTION_KIND),
@@ -70,8 +70,9 @@ ROUTES = {
         "evaluation.ScoreSheet", ACTION_KIND, _child("evaluation", "sheet_pk")
     ),
     "evaluation:recusal_declare": Route("evaluation.Evaluation", ACTION_KIND),
-    "evaluation:evaluation_rescore": Route("evaluation.Evaluation", ACTION_KIND),
-    "evaluation:evaluation_finalise": Route("evaluation.Evaluation", ACTION_KIND),
+    "evaluation:council_evaluation_transition": Route("evaluation.Evaluation", ACTION_KIND),
+    # only the council's scoring members get an answer: walked for what is out of scope
+    "evaluation:score_sheet_preview": Route("evaluation.Evaluation", ACTION_KIND),
     "submissions:dossier_detail": Route("submissions.Dossier", VIEW_KIND),
     "submissions:dossier_move": Route("submissions.Dossier", ACTION_KIND),
     "submissions:advisory_note_add": Route("submissions.Dossier", ACTION_KIND),
@@ -82,10 +83,10 @@ ROUTES = {
     "recognition:revocation_propose": Route("recognition.Certificate", ACTION_KIND),
     "recognition:revocation_detail": Route("recognition.RevocationProposal", VIEW_KIND),
     "recognition:revocation_decide": Route("recognition.RevocationProposal", ACTION_KIND),
-    "recognition:revocation_dismiss": Route("recognition.RevocationProposal", ACTION_KIND),
+    "recognition:revocation_step": Route("recognition.RevocationProposal", ACTION_KIND),
     "market:point_detail": Route("market.SalesPoint", VIEW_KIND),
     "market:point_edit": Route("market.SalesPoint", EDIT_KIND),
-    "market:point_close": Route("market.SalesPoint", ACTION_KIND),
+    "market:point_transition": Route("market.SalesPoint", ACTION_KIND),
     "market:product_add": Route("market.SalesPoint", ACTION_KIND),
     "market:product_stop": Route(
         "market.SalesPointProduct", ACTION_KIND, _child("sales_point", "link_pk")
@@ -104,6 +105,7 @@ ROUTES = {
     "trace:batch_csv": Route("trace.StampBatch", ACTION_KIND),
     "trace:stamp_detail": Route("trace.Stamp", VIEW_KIND),
     "trace:stamp_withdraw": Route("trace.Stamp", ACTION_KIND),
+    "trace:report_detail": Route("trace.FakeReport", VIEW_KIND),
     "trace:report_handle": Route("trace.FakeReport", ACTION_KIND),
     "programme:idea_detail": Route("programme.ProductIdea", VIEW_KIND),
     "programme:idea_edit": Route("programme.ProductIdea", ACTION_KIND),
