@@ -106,7 +106,11 @@ def batch_export(request, fmt):
 def batch_request(request):
     if not _may_request_any(request.user):
         raise PermissionDenied
-    form = BatchRequestForm(request.POST or None, products=requestable_products(request.user))
+    form = BatchRequestForm(
+        request.POST or None,
+        products=requestable_products(request.user),
+        initial={"product": request.GET.get("product")},  # from the product's page
+    )
     if request.method == "POST" and form.is_valid():
         try:
             batch = services.batch_request(actor=request.user, **form.cleaned_data)
