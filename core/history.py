@@ -21,6 +21,23 @@ from core.scoping import scope_of
 # Keys of an event's before/after that are bookkeeping, never a change a person made.
 HIDDEN = {"id", "created_at", "updated_at", "action"}
 
+# Events written on an object about one of its parts (a finding recorded on an inspection):
+# action → the model whose fields the payload holds ("app_label.Model"), so that its keys
+# read with that model's labels and choices, not the object's.
+PAYLOAD_MODELS: dict[str, str] = {}
+
+
+def register_payload_models(mapping: dict[str, str]) -> None:
+    """Declared by an app in ``ready()``, beside its action labels."""
+    PAYLOAD_MODELS.update(mapping)
+
+
+def _payload_model(model, event):
+    from django.apps import apps
+
+    label = PAYLOAD_MODELS.get(event.action)
+    return apps.get_model(label) if label else model
+
 
 @dataclass
 class Change:
@@ -61,6 +78,8 @@ def _value(model_field, value, related: dict) -> str:
             return str(labels[value])
     if isinstance(model_field, models.ForeignKey):
         return related.get((model_field.related_model, str(value)), str(value))
+    if isinstance(model_field, models.ManyToManyField) and isinstance(value, list):
+        return ", ".join(related.get((model_field.related_model, str(v)), str(v)) for v in value)
     if isinstance(value, bool) or isinstance(model_field, models.BooleanField):
         return _boolean(value)
     if isinstance(model_field, models.DateTimeField) and isinstance(value, str):
@@ -88,16 +107,20 @@ def _value(model_field, value, related: dict) -> str:
 
 
 def _related(model, events) -> dict:
-    """The names of the objects foreign keys point to, one query per related model."""
+    """The names of the objects foreign keys (and many-to-many lists) point to, one query
+    per related model."""
     wanted: dict[type, set[str]] = {}
     for event in events:
+        payload = _payload_model(model, event)
         for side in (event.before or {}, event.after or {}):
             if not isinstance(side, dict):
                 continue
             for key, value in side.items():
-                f = _field(model, key)
+                f = _field(payload, key)
                 if isinstance(f, models.ForeignKey) and value not in (None, ""):
                     wanted.setdefault(f.related_model, set()).add(str(value))
+                elif isinstance(f, models.ManyToManyField) and isinstance(value, list):
+                    wanted.setdefault(f.related_model, set()).update(str(v) for v in value)
     names = {}
     for related_model, pks in wanted.items():
         try:
@@ -133,10 +156,11 @@ def entries(user, model, events) -> list[Entry]:
         before = event.before if isinstance(event.before, dict) else {}
         after = event.after if isinstance(event.after, dict) else {}
         changes = []
+        payload = _payload_model(model, event)
         for key in list(dict.fromkeys([*after, *before])):
             if key in HIDDEN and not raw:
                 continue
-            f = _field(model, key)
+            f = _field(payload, key)
             # a field without a translated label is bookkeeping (created_by …)
             if not raw and (f is None or not isinstance(f.verbose_name, Promise)):
                 continue

@@ -8,10 +8,21 @@ class InspectionConfig(AppConfig):
 
     def ready(self):
         from core.audit import register_actions
+        from core.history import register_payload_models
         from core.workflow.definition import register
         from inspection.workflows import INSPECTION
 
         register(INSPECTION)
+        # the parts of an inspection are audited on the inspection: read with their own fields
+        register_payload_models(
+            {
+                "ocop.inspection.finding_recorded": "inspection.Finding",
+                "ocop.inspection.photo_added": "inspection.Evidence",
+                "ocop.inspection.violation_recorded": "inspection.Violation",
+                "ocop.inspection.action_required": "inspection.CorrectiveAction",
+                "ocop.inspection.action_done": "inspection.CorrectiveAction",
+            }
+        )
 
         register_actions(
             {
