@@ -19,6 +19,7 @@ from accounts.choices import Role
 from conftest import _user, build_personas, build_units
 from evaluation import services as evaluation_services
 from evaluation import services_council as council_services
+from evaluation import services_sheets as sheet_services
 from evaluation.councils import MemberRole
 from evaluation.tests.test_councils import advisory_dossier, best_choices
 from inspection import services as inspection_services
@@ -103,6 +104,7 @@ def build_world() -> SimpleNamespace:
             name=f"Đợt 1/{year} — {province.name}",
             proposals_due=dt.date(year, 1, 2),
             decision_due=dt.date(year, 12, 30),
+            past_deadline_confirmed=True,  # the world's dossiers enter it as exceptions
         )
         for province in (units.danang, units.hanoi)
     }
@@ -258,7 +260,7 @@ def build_world() -> SimpleNamespace:
             present=[chair],
         )
         for evaluation in session.evaluations.all():
-            council_services.score_sheet_save(
+            sheet_services.score_sheet_save(
                 actor=chair.user,
                 evaluation=evaluation,
                 choices=best_choices(evaluation.sheet.value),
@@ -275,6 +277,11 @@ def _council(office, province, scope, *, chair, p):
     seat = council_services.member_add(
         actor=office, council=council, user=chair, role=MemberRole.CHAIR
     )
+    for i in (1, 2):  # a session opens with at least 3 scoring members
+        member = _user(f"hd_{scope.lower()}_{i}", Role.COUNCIL_MEMBER, province)
+        council_services.member_add(
+            actor=office, council=council, user=member, role=MemberRole.MEMBER
+        )
     if scope == "A":
         council_services.member_add(
             actor=office, council=council, user=p.advisory, role=MemberRole.ADVISORY
