@@ -201,6 +201,8 @@ def restore(source: Path, *, storage=None) -> Check:
     tables) and storage, then verify it against the manifest."""
     storage = storage or default_storage
     source = Path(source)
+    if not (source / MANIFEST).is_file():  # written last: a backup that died half-way has none
+        raise BackupError(f"{source} holds no finished backup (no {MANIFEST})")
     manifest = json.loads((source / MANIFEST).read_text())
     engine = connection.vendor
     if manifest["engine"] != engine:

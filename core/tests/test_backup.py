@@ -144,3 +144,10 @@ def test_a_backup_refuses_a_folder_that_is_not_empty(tmp_path):
     (target / "old").write_text("x")
     with pytest.raises(backup.BackupError):
         backup.backup(target)
+
+
+def test_a_backup_that_died_half_way_is_refused_by_restore(tmp_path):
+    """The manifest is written last: a folder without it is not a backup."""
+    (tmp_path / backup.FILES).mkdir()
+    with pytest.raises(backup.BackupError, match="no finished backup"):
+        backup.restore(tmp_path)
