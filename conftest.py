@@ -29,15 +29,8 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the real administrative units and product sets once per test database."""
-    from evaluation.services import load_criteria
-    from geo.loader import load_units
-    from registry.reference import load_product_sets
-
     with django_db_blocker.unblock():
-        load_units()
-        load_product_sets()
-        load_criteria()
-        call_command("load_holidays", verbosity=0)
+        _load_reference_data_if_missing()
 
 
 @pytest.fixture(scope="session")
@@ -72,9 +65,7 @@ def _fast_password_hashing(settings, request):
 PASSWORD = "Mat-khau-thu-nghiem-2026"
 
 
-@pytest.fixture
-def reference_data(db):
-    """Units, product sets and criteria: loaded at setup; reloaded after a transactional flush."""
+def _load_reference_data_if_missing():
     from evaluation.services import load_criteria
     from geo.loader import load_units
     from geo.models import AdministrativeUnit
@@ -85,6 +76,36 @@ def reference_data(db):
         load_product_sets()
         load_criteria()
         call_command("load_holidays", verbosity=0)
+
+
+def _flushes_the_database(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or marker.args[:1] == (True,)):
+        return True
+    names = getattr(item, "fixturenames", ())
+    return "transactional_db" in names or "live_server" in names
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional or browser test ends with Django flushing every table: the reference
+    data is put back at once, committed, so the tests after it find it in place. (Reloaded
+    inside the next test's own transaction instead, it would be rolled back with that test
+    and loaded again by every test after it: five seconds each on PostgreSQL.)"""
+    result = yield
+    if _flushes_the_database(item):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            _load_reference_data_if_missing()
+    return result
+
+
+@pytest.fixture
+def reference_data(db):
+    """Units, product sets and criteria: in place since the database was set up, put back
+    after every flush (``pytest_runtest_teardown``); loaded here only as a last resort."""
+    _load_reference_data_if_missing()
 
 
 @pytest.fixture(autouse=True)

@@ -103,7 +103,9 @@ def _dossier(page, base, dossier):
     before = state.inner_text()
     page.get_by_test_id("action-forward").click()
     page.get_by_test_id("confirm-forward").click()
-    expect(page.get_by_text("Cần có báo cáo đánh giá của xã (Mẫu số 03).")).to_be_visible()
+    refusal = "Cần có báo cáo đánh giá của xã (Mẫu số 03)."
+    expect(page.get_by_role("status").get_by_text(refusal)).to_be_visible()  # the message
+    expect(page.get_by_test_id("workflow").get_by_text(refusal)).to_be_visible()  # at the step
     expect(page.get_by_test_id("workflow-state")).to_have_text(before)
     _shot(page, "01-dossier-guard-refused")
     dossier.refresh_from_db()

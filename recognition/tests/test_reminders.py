@@ -3,6 +3,7 @@ kept during the Art. 12(3) extension."""
 
 import datetime as dt
 import io
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
@@ -69,10 +70,19 @@ def test_stars_end_with_the_certificate_and_the_expiry_is_recorded_once(rec):
 
 
 def test_a_pending_rerating_keeps_the_certificate_in_force_for_180_days_at_most(rec):
-    """Art. 12(3): issued three years and ten days ago, re-rating filed late."""
-    today = TODAY()
+    """Art. 12(3): a certificate whose re-rating window had closed before 22 May 2026 but
+    which was still in force that day, re-rating filed ten days after its expiry. The day is
+    pinned: which certificates the transition covers depends on the calendar, not on the run."""
+    today = dt.date(2026, 7, 11)
     issued = today.replace(year=today.year - 3) - dt.timedelta(days=10)
-    certificate = rec.certified(stars=4, date=issued)
+    certificate = rec.certified(stars=4, date=issued)  # recorded by an officer in office now
+    moment = dt.datetime(2026, 7, 11, 3, 0, tzinfo=dt.UTC)  # 10:00 in Vietnam
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        assert TODAY() == today
+        _late_rerating_under_the_transition(rec, certificate, today)
+
+
+def _late_rerating_under_the_transition(rec, certificate, today):
     assert certificate.expires_on < today
     rerating = submission_services.dossier_create(
         actor=rec.producer,
