@@ -17,7 +17,8 @@ faults``, port 5491, created on the first run, stopped at the end — the shared
    - the stamp issue's worker killed at 50,000 of 300,000 (``--issue``, ``--kill-at``), a
      new worker started at once: *sent* stamps ordered, *answered* stamps made, *counted*
      distinct serials, *logged* the stamps the issue's last step records, *lost* stamps
-     missing or twice; *recovery* from the kill to the batch issued;
+     missing, twice or beyond the order; *recovery* from the kill to the batch issued
+     (the new worker takes the task again once it is ``--stale-after`` seconds old);
    - processes killed (SIGKILL) right after the commit of a change that needs a job — a
      batch approved (its issue), a notice (its e-mail), a certificate saved (its plans'
      snapshot refresh), ``--commits`` of each: *sent* changes, *answered* changes
@@ -51,6 +52,7 @@ def main() -> None:
         commits=(int, 5, "processes killed after their commit, per kind of job"),
         mails=(int, 20, "e-mails sent while the SMTP server is down"),
         smtp_down=(float, 10.0, "seconds the SMTP server stays down"),
+        stale_after=(int, 60, "the workers' OCOP_TASK_STALE_AFTER (above the longest task)"),
     )
     cluster = own_cluster(args)
     var = Path(tempfile.mkdtemp(prefix="ocop-faults-var-"))
