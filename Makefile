@@ -5,7 +5,7 @@ UV := var/tools/bin/uv
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test install system-deps test-services assets migrate data serve lint check messages bench faults-scans api-fuzz clean
+.PHONY: demo test install system-deps test-services assets migrate data serve lint check messages bench faults faults-scans api-fuzz clean
 
 ## demo: install everything, build the demo database (SQLite under var/), serve it with its worker
 demo: install migrate data
@@ -78,6 +78,12 @@ bench: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/ocop} $(PY) bench/issue_stamps.py
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/ocop} $(PY) bench/verify_wrk.py
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/ocop} $(PY) bench/plans_dashboard.py
+
+## faults: every row of issue 17's table — the scan rows below plus a stamp issue's worker
+## killed part-way, processes killed after their commit, SMTP down then back; prints
+## sent/answered/counted/logged/lost and recovery per row, fails if anything is lost
+faults: install
+	$(PY) bench/faults.py $(FAULTS_ARGS)
 
 ## faults-scans: the verification under load while a worker is killed and PostgreSQL restarts,
 ## stops and crashes (its own cluster, created on the first run: needs root and Debian's

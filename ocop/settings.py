@@ -293,6 +293,10 @@ TASKS = {
 # (``manage.py worker`` sweeps every minute); after this many claims it is marked failed.
 OCOP_TASK_STALE_AFTER = int(os.environ.get("OCOP_TASK_STALE_AFTER", "1800"))
 OCOP_TASK_MAX_RUNS = int(os.environ.get("OCOP_TASK_MAX_RUNS", "3"))
+# How often ``manage.py worker`` looks for such tasks, in seconds.
+OCOP_TASK_SWEEP_EVERY = float(os.environ.get("OCOP_TASK_SWEEP_EVERY", "60"))
+# A transient failure (SMTP down) is tried again after 1, 2, 4 … 60 units of this many seconds.
+OCOP_TASK_BACKOFF_SECONDS = float(os.environ.get("OCOP_TASK_BACKOFF_SECONDS", "60"))
 
 # --- Email ---------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get(

@@ -1,9 +1,11 @@
 """``manage.py worker``: the background worker (django-tasks' ``db_worker`` on every queue),
-with the tasks of a worker that died made ready again every minute (core.jobs)."""
+with the tasks of a worker that died made ready again every minute (core.jobs;
+``OCOP_TASK_SWEEP_EVERY`` seconds)."""
 
 import logging
 import threading
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection
@@ -11,11 +13,10 @@ from django.db import connection
 from core.jobs import requeue_stale
 
 logger = logging.getLogger("ocop.jobs")
-SWEEP_EVERY = 60
 
 
 def _sweep(stop: threading.Event) -> None:
-    while not stop.wait(SWEEP_EVERY):
+    while not stop.wait(settings.OCOP_TASK_SWEEP_EVERY):
         try:
             requeue_stale()
         except Exception:  # noqa: BLE001 - the sweep must outlive a database outage
