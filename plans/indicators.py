@@ -24,6 +24,7 @@ from core.scoping import VIEW
 from plans import rules
 from plans.areas import area_q, unit_placement, units_of_today
 from plans.choices import PeriodRule, ValueKind
+from recognition.in_force import expired_q, in_force_q
 
 
 @dataclass(frozen=True)
@@ -103,23 +104,15 @@ class Indicator:
 # --- building blocks (Q on the counted model) --------------------------------------------
 
 
-def in_force_q(day: datetime.date, prefix: str = "") -> Q:
-    """Certificates (at ``prefix``) in force on ``day``: issued, not expired, not revoked,
-    not superseded. A re-rating pending after expiry (Art. 12(3)) is not counted."""
-    p = prefix
-    return (
-        Q(**{f"{p}issued_on__lte": day, f"{p}expires_on__gte": day})
-        & (Q(**{f"{p}revoked_on__isnull": True}) | Q(**{f"{p}revoked_on__gt": day}))
-        & (Q(**{f"{p}superseded_on__isnull": True}) | Q(**{f"{p}superseded_on__gt": day}))
-    )
-
-
 def _certificates():
     return apps.get_model("recognition.Certificate").objects
 
 
 def products_in_force(day, **filters) -> Q:
-    return Q(pk__in=_certificates().filter(in_force_q(day), **filters).values("product_id"))
+    """Products whose certificate that counts on ``day`` (in force, the newest of the
+    product: ``recognition.in_force``) matches ``filters`` — so a product counts under the
+    stars its product page shows that day, once."""
+    return Q(pk__in=_certificates().counting(day).filter(**filters).values("product_id"))
 
 
 def _issued_in(ctx: Context, **filters):
@@ -517,11 +510,7 @@ INDICATORS: list[Indicator] = [
     Indicator(
         code="certificates_expired",
         label=_("Certificates expired and not renewed"),
-        numerator=lambda ctx: (
-            Q(expires_on__lt=ctx.on)
-            & (Q(revoked_on__isnull=True) | Q(revoked_on__gt=ctx.on))
-            & (Q(superseded_on__isnull=True) | Q(superseded_on__gt=ctx.on))
-        ),
+        numerator=lambda ctx: expired_q(ctx.on),
         **CERTIFICATE,
     ),
     Indicator(

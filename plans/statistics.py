@@ -1,12 +1,13 @@
 """Statistics of recognised products and producers on any date (issue 9, item 4).
 
 A product counts as recognised on a day when one of its certificates is in force that
-day: issued on or before it, not yet expired, revoked or superseded (the extension of
-Art. 12(3) while a re-rating is pending is not reconstructed for past days). Its stars are
-the certificate's. The figures are computed from one query over the certificates in
-force, whatever the number of records, and broken down by star, product set, legal form
-and administrative unit — on today's map, or for a day before 1 July 2025 on the map of
-that time (districts), so a sentence such as "395 products of 314 producers: 61 at 4★
+day, by the one rule of ``recognition.in_force`` (issued by then, not revoked or
+superseded, not expired or extended under Art. 12(3) while a re-rating filed by then is
+undecided); its stars are those of its newest certificate in force, as on its product
+page (``Certificate.objects.counting``). The figures are computed from one query over the
+certificates in force, whatever the number of records, and broken down by star, product
+set, legal form and administrative unit — on today's map, or for a day before 1 July 2025
+on the map of that time (districts), so a sentence such as "395 products of 314 producers: 61 at 4★
 and 334 at 3★" comes from the records, never from a typed number.
 """
 
@@ -37,7 +38,6 @@ from core.scoping import VIEW
 from core.widgets import DateInput
 from geo.choices import REFORM_DATE, Level
 from geo.models import AdministrativeUnit, UnitSuccession
-from plans.indicators import in_force_q
 from recognition.models import Certificate
 from registry.choices import LegalForm
 from registry.models import ProductSet
@@ -143,8 +143,9 @@ def summary_sentence(total: Row) -> str:
 
 
 def recognised_products(user, *, on: datetime.date, area: AdministrativeUnit | None = None):
-    """Certificates in force on ``on`` that ``user`` may see (the products' scope)."""
-    certificates = Certificate.objects.restrict(user, VIEW).filter(in_force_q(on))
+    """The certificate that counts for each product on ``on`` (in force, the newest),
+    of the products ``user`` may see."""
+    certificates = Certificate.objects.restrict(user, VIEW).counting(on)
     if area is not None:
         certificates = certificates.filter(area_q(area, "product__producer__"))
     return certificates.order_by()
@@ -221,9 +222,7 @@ def compute(
     best: dict[int, dict] = {}
     fields = _FIELDS + _PAST_MAP_FIELDS if past_map else _FIELDS
     for row in recognised_products(user, on=on, area=area).values(*fields):
-        kept = best.get(row["product_id"])
-        if kept is None or row["stars"] > kept["stars"]:
-            best[row["product_id"]] = row
+        best[row["product_id"]] = row  # one certificate counts per product
     former = {}
     if past_map:
         current_ids = {

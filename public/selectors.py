@@ -2,7 +2,8 @@
 
 A product is *recognised* on a day when one of its certificates is in force that day —
 the same rule as ``recognition.rules.certificate_state`` (valid, re-rating window open, or
-extended while a re-rating dossier is pending, Art. 12(3)), written as a database filter
+extended under Art. 12(3) while a late re-rating is pending), written as a database filter
+(``recognition.in_force``, which every other surface reads too)
 so that lists, counts and pages stay one query each. Two differences, both deliberate:
 a certificate whose decision date is still to come is not public yet, and a product
 without an OCOP code (none is recognised without one) has no public address.

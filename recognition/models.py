@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import OFFICIAL_ROLES
 from core.models import TimeStampedModel, TransitionLog
-from core.scoping import RestrictedManager, Scope
+from core.scoping import RestrictedManager, RestrictedQuerySet, Scope
 from recognition import rules
 from recognition.choices import (
     IN_FORCE,
@@ -107,6 +107,26 @@ class Decision(TimeStampedModel):
         )
 
 
+class CertificateQuerySet(RestrictedQuerySet):
+    """The one query-level rule of "in force on a day" (``recognition.in_force``)."""
+
+    def in_force(self, day: dt.date | None = None):
+        """Certificates in force on ``day`` (``Certificate.in_force(day)`` as a filter)."""
+        from recognition.in_force import in_force_q
+
+        return self.filter(in_force_q(day or timezone.localdate()))
+
+    def counting(self, day: dt.date | None = None):
+        """In force and the newest of its product on ``day``: one per product, whose stars
+        the product shows on that day."""
+        from recognition.in_force import counting_q
+
+        return self.filter(counting_q(day or timezone.localdate()))
+
+
+CertificateManager = models.Manager.from_queryset(CertificateQuerySet)
+
+
 class Certificate(TimeStampedModel):
     """One certificate per product per recognition decision, with its facts as issued."""
 
@@ -175,7 +195,7 @@ class Certificate(TimeStampedModel):
         _("stars cleared on expiry"), null=True, blank=True, editable=False
     )
 
-    objects = RestrictedManager()
+    objects = CertificateManager()
 
     class Meta:
         verbose_name = _("OCOP certificate")
@@ -227,21 +247,24 @@ class Certificate(TimeStampedModel):
     def extension_end(self) -> dt.date:
         return rules.extension_end(self.expires_on)
 
-    def rerating_pending(self) -> bool:
-        """A re-rating dossier of the product has been filed and is not decided yet."""
-        from submissions.choices import OPEN_STATUSES, DossierKind, Status
-        from submissions.models import Dossier
+    def rerating_pending(self, day: dt.date | None = None) -> bool:
+        """A re-rating dossier of the product is filed and not decided on ``day`` (today)."""
+        from recognition.in_force import pending_rerating
 
-        return Dossier.objects.filter(
-            product_id=self.product_id,
-            kind=DossierKind.RERATING,
-            status__in=OPEN_STATUSES - {Status.DRAFT},
-        ).exists()
+        return pending_rerating(day or timezone.localdate(), self.product_id).exists()
 
     def state(self, today: dt.date | None = None, rerating_pending: bool | None = None):
+        """The state on ``today`` (``rules.certificate_state``); the pending re-rating is
+        asked of the database only when it can matter (past the expiry, under Art. 12(3))."""
+        from submissions.rules import rerating_transition_applies
+
         today = today or timezone.localdate()
         if rerating_pending is None:
-            rerating_pending = today > self.expires_on and self.rerating_pending()
+            rerating_pending = (
+                self.expires_on < today <= self.extension_end
+                and rerating_transition_applies(self.expires_on)
+                and self.rerating_pending(today)
+            )
         return rules.certificate_state(
             issued_on=self.issued_on,
             expires_on=self.expires_on,
@@ -255,7 +278,10 @@ class Certificate(TimeStampedModel):
         return CertificateState(self.state(today)).label
 
     def in_force(self, today: dt.date | None = None) -> bool:
-        return self.state(today) in IN_FORCE
+        """Issued by ``today`` and in one of the states in force: the row
+        ``Certificate.objects.in_force(today)`` keeps (``recognition.in_force``)."""
+        today = today or timezone.localdate()
+        return self.issued_on <= today and self.state(today) in IN_FORCE
 
     @classmethod
     def scope_q(cls, scope: Scope, action: str) -> Q:

@@ -50,8 +50,9 @@ def certificate_state(
     - superseded from the day a newer certificate of the same product was issued;
     - valid up to and including ``expires_on``, with the re-rating window open from 180 to
       120 days before expiry, both days included (Art. 7(6)(a));
-    - after expiry, extended while a re-rating dossier is pending, for at most 180 days
-      (Art. 12(3)); otherwise expired.
+    - after expiry, extended while a re-rating dossier is pending, for at most 180 days,
+      when the certificate falls under the transition of Art. 12(3)
+      (``extended_under_art_12_3``); otherwise expired.
 
     A day before ``issued_on`` is reported as valid: the state of a decision not yet
     signed is not a question the software asks.
@@ -65,9 +66,41 @@ def certificate_state(
         if opens <= today <= closes:
             return CertificateState.RERATING_WINDOW
         return CertificateState.VALID
-    if rerating_pending and today <= extension_end(expires_on):
+    if extended_under_art_12_3(
+        expires_on=expires_on, today=today, rerating_pending=rerating_pending
+    ):
         return CertificateState.EXTENDED
     return CertificateState.EXPIRED
+
+
+def extended_under_art_12_3(*, expires_on: dt.date, today: dt.date, rerating_pending: bool) -> bool:
+    """Whether a certificate past its expiry is still in force on ``today`` (Art. 12(3)).
+
+    Art. 12(3) of Decision 26/2026/QĐ-TTg: "Những sản phẩm thuộc đối tượng đánh giá, phân
+    hạng lại, nhưng thời gian nộp hồ sơ không đáp ứng được thời hạn theo quy định tại điểm a
+    khoản 6 Điều 7 Quyết định này, thì giấy chứng nhận tiếp tục có hiệu lực đến ngày có kết
+    quả xử lý của cơ quan có thẩm quyền, nhưng không quá 180 ngày tính từ ngày hết thời hạn."
+
+    Art. 7(6)(a): "Thời gian nộp hồ sơ không sớm hơn 180 ngày và không muộn hơn 120 ngày
+    tính đến ngày hết thời hạn của giấy chứng nhận."
+
+    So three conditions, all of them: the certificate is one the transition covers (its
+    Art. 7(6)(a) window had closed before the Decision took effect, and it was in force that
+    day: ``submissions.rules.rerating_transition_applies``); a re-rating dossier of the
+    product is filed and not yet decided on ``today`` ("đến ngày có kết quả xử lý":
+    ``submissions.rules.rerating_pending_on``); and ``today`` is at most 180 days past the
+    expiry ("không quá 180 ngày tính từ ngày hết thời hạn": ``extension_end``). A
+    certificate outside the transition gets no extension: a re-rating filed in its window is
+    decided within 45 days (Art. 7(6)), and the law extends nothing else.
+
+    The query form is ``recognition.in_force.in_force_q``; a property test holds the two to
+    agreement.
+    """
+    return (
+        rerating_pending
+        and expires_on < today <= extension_end(expires_on)
+        and procedure.rerating_transition_applies(expires_on)
+    )
 
 
 def extension_end(expires_on: dt.date) -> dt.date:

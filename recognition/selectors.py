@@ -14,9 +14,9 @@ from recognition.choices import CertificateState, DecisionLevel
 from recognition.models import Certificate, Decision, RevocationProposal
 from recognition.services import STATUS_FOR_LEVEL, recorder_provinces
 from registry.models import Product
-from submissions.choices import OPEN_STATUSES, DossierKind, Status
+from submissions.choices import DossierKind, Status
 from submissions.models import Dossier
-from submissions.rules import rerating_refusal
+from submissions.rules import rerating_refusal, rerating_transition_applies
 
 CERTIFICATE_RELATED = (
     "decision",
@@ -40,14 +40,14 @@ def proposals_for(user):
     )
 
 
-def pending_rerating(product_ids: Iterable[int]) -> set[int]:
-    """Products with a re-rating dossier filed and not decided (Art. 12(3)), in one query."""
+def pending_rerating(product_ids: Iterable[int], day: dt.date | None = None) -> set[int]:
+    """Products with a re-rating dossier filed and not decided on ``day`` (Art. 12(3);
+    ``recognition.in_force.pending_rerating``), in one query."""
+    from recognition.in_force import pending_rerating as pending
+
+    day = day or timezone.localdate()
     return set(
-        Dossier.objects.filter(
-            product_id__in=list(product_ids),
-            kind=DossierKind.RERATING,
-            status__in=OPEN_STATUSES - {Status.DRAFT},
-        ).values_list("product_id", flat=True)
+        pending(day).filter(product_id__in=list(product_ids)).values_list("product_id", flat=True)
     )
 
 
@@ -57,7 +57,14 @@ def with_states(certificates, today: dt.date | None = None) -> list[tuple[Certif
     for templates."""
     today = today or timezone.localdate()
     certificates = list(certificates)
-    pending = pending_rerating({c.product_id for c in certificates if c.expires_on < today})
+    pending = pending_rerating(
+        {
+            c.product_id
+            for c in certificates
+            if c.expires_on < today <= c.extension_end and rerating_transition_applies(c.expires_on)
+        },
+        today,
+    )
     rows = []
     for c in certificates:
         c.current_state = c.state(today, rerating_pending=c.product_id in pending)

@@ -158,6 +158,33 @@ def rerating_refusal(expires: dt.date, today: dt.date) -> tuple[str, dict[str, d
     return RERATING_EXPIRED, {"expires": expires}
 
 
+def rerating_pending_on(
+    day: dt.date,
+    *,
+    status: str,
+    submitted_on: dt.date | None,
+    decided_on: dt.date | None,
+    open_statuses: Collection[str],
+    draft: str = "draft",
+) -> bool:
+    """Whether a re-rating dossier is filed and not yet decided on ``day`` (Art. 12(3):
+    "đến ngày có kết quả xử lý của cơ quan có thẩm quyền").
+
+    Filed: out of draft, on or before ``day`` (a dossier with no filing date on record and
+    an open status counts as filed). Not decided: still open today, or decided (recognised
+    or not) after ``day``; on the day of the result it is decided. A withdrawn dossier, and
+    a closed one with no decision date, is pending on no day (the record keeps no date for
+    them). The query form is ``recognition.in_force.pending_rerating``.
+    """
+    if status == draft:
+        return False
+    if submitted_on is not None and submitted_on > day:
+        return False
+    if status in open_statuses:
+        return True
+    return decided_on is not None and decided_on > day
+
+
 def follows_old_rules(filed_on: dt.date | None) -> bool:
     return filed_on is not None and filed_on < NEW_RULES_FROM
 

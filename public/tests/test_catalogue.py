@@ -127,15 +127,33 @@ def test_revoked_expired_and_superseded_certificates_take_the_product_out(client
 
 
 def test_an_expired_certificate_stays_public_while_a_rerating_is_pending(client, cat):
+    """Art. 12(3): a certificate the transition covers (window closed before 22 May 2026,
+    expired 1 Jul 2026), seen on 11 Jul 2026 — pinned: the transition is a calendar fact."""
+    from unittest import mock
+
+    expired = dt.date(2026, 7, 1)
+    Certificate.objects.filter(pk=cat.cert_x.pk).update(
+        issued_on=dt.date(2023, 7, 1), expires_on=expired
+    )
+    moment = dt.datetime(2026, 7, 11, 3, 0, tzinfo=dt.UTC)  # 10:00 in Vietnam
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        assert "Nước mắm Hải Châu" not in names(client.get(HOME))
+        Dossier.objects.create(
+            product=cat.product_x, kind=DossierKind.RERATING, status=Status.SUBMITTED
+        )
+        assert "Nước mắm Hải Châu" in names(client.get(HOME))
+
+
+def test_an_expired_certificate_outside_the_transition_is_not_extended(client, cat):
+    """Art. 12(3) extends only certificates whose Art. 7(6)(a) window could not be met."""
     expired = TODAY() - dt.timedelta(days=10)
     Certificate.objects.filter(pk=cat.cert_x.pk).update(
         issued_on=expired - dt.timedelta(days=1000), expires_on=expired
     )
-    assert "Nước mắm Hải Châu" not in names(client.get(HOME))
     Dossier.objects.create(
         product=cat.product_x, kind=DossierKind.RERATING, status=Status.SUBMITTED
     )
-    assert "Nước mắm Hải Châu" in names(client.get(HOME))
+    assert "Nước mắm Hải Châu" not in names(client.get(HOME))
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from recognition import rules
 from recognition.choices import CertificateState as S
 from recognition.choices import DecisionLevel
-from submissions.rules import certificate_expiry
+from submissions.rules import certificate_expiry, rerating_transition_applies
 
 D = dt.date
 ISSUED = D(2026, 6, 1)
@@ -35,9 +35,10 @@ def test_the_fixture_dates_follow_the_36_month_rule():
         (D(2029, 2, 2), {}, S.VALID),  # 119 days before: window closed, still valid
         (D(2029, 6, 1), {}, S.VALID),  # last valid day
         (D(2029, 6, 2), {}, S.EXPIRED),  # the day after
-        (D(2029, 6, 2), {"rerating_pending": True}, S.EXTENDED),  # Art. 12(3)
-        (D(2029, 11, 28), {"rerating_pending": True}, S.EXTENDED),  # expiry + 180 days
-        (D(2029, 11, 29), {"rerating_pending": True}, S.EXPIRED),  # expiry + 181 days
+        # Art. 12(3) covers only certificates whose window had closed by 22 May 2026:
+        # this one's opens in Dec 2028, so a re-rating pending past expiry extends nothing
+        (D(2029, 6, 2), {"rerating_pending": True}, S.EXPIRED),
+        (D(2029, 11, 28), {"rerating_pending": True}, S.EXPIRED),
         (D(2029, 6, 1), {"rerating_pending": True}, S.VALID),  # pending changes nothing before
         # revocation takes effect on the decision's day, before anything else
         (D(2027, 3, 9), {"revoked_on": D(2027, 3, 10)}, S.VALID),
@@ -63,6 +64,31 @@ def test_state_on_boundary_dates(today, flags, expected):
     assert state(today, **flags) == expected
 
 
+# Under the transition: window closed 3 Mar 2026, before 22 May 2026; still valid that day.
+T_ISSUED, T_EXPIRES = D(2023, 7, 1), D(2026, 7, 1)
+
+
+@pytest.mark.parametrize(
+    ("today", "pending", "expected"),
+    [
+        (D(2026, 7, 1), True, S.VALID),  # last valid day: pending changes nothing before
+        (D(2026, 7, 2), False, S.EXPIRED),  # nothing filed: expired
+        (D(2026, 7, 2), True, S.EXTENDED),  # Art. 12(3)
+        (D(2026, 12, 28), True, S.EXTENDED),  # expiry + 180 days
+        (D(2026, 12, 29), True, S.EXPIRED),  # expiry + 181 days
+    ],
+)
+def test_art_12_3_extends_a_certificate_under_the_transition(today, pending, expected):
+    from submissions.rules import rerating_transition_applies
+
+    assert certificate_expiry(T_ISSUED) == T_EXPIRES
+    assert rerating_transition_applies(T_EXPIRES)
+    got = rules.certificate_state(
+        issued_on=T_ISSUED, expires_on=T_EXPIRES, today=today, rerating_pending=pending
+    )
+    assert got == expected
+
+
 @given(
     issued=st.dates(min_value=D(2019, 1, 1), max_value=D(2035, 12, 31)),
     offset=st.integers(min_value=0, max_value=2000),
@@ -79,7 +105,7 @@ def test_without_events_the_state_follows_the_calendar(issued, offset, pending):
         assert got == S.VALID
     elif 120 <= days_left <= 180:
         assert got == S.RERATING_WINDOW
-    elif pending and -days_left <= 180:
+    elif pending and -days_left <= 180 and rerating_transition_applies(expires):
         assert got == S.EXTENDED
     else:
         assert got == S.EXPIRED

@@ -146,7 +146,7 @@ def test_a_nul_in_a_lot_is_not_sent_to_the_database(trace):
         (150, None, None, False, ""),  # re-rating window open
         (0, None, None, False, ""),  # last day
         (-1, None, None, False, ""),  # expired: decided in Python
-        (-1, None, None, True, ""),  # extended while re-rated (Art. 12.3)
+        (-1, None, None, True, ""),  # re-rating pending: extended only under Art. 12(3)
         (-181, None, None, True, ""),  # past the extension
         (1000, 0, None, False, ""),  # revoked today
         (-10, -20, None, True, ""),  # revoked, then expired
