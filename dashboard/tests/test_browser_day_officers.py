@@ -7,7 +7,8 @@ score sheet itself is walked by ``evaluation/tests/test_browser_council_sheet.py
 chair finalises from the inbox; the province records the decision from the dossier's
 "Lập quyết định công nhận" and finds the certificate linked from the dossier and the product.
 
-Desktop (1280 wide) throughout; the commune's inbox and dossier also on a phone."""
+Desktop (1280 wide) throughout; on a phone too, the commune's inbox and dossier and the
+province's scored dossier and decision form."""
 
 from pathlib import Path
 
@@ -154,16 +155,27 @@ def test_the_commune_and_the_province_take_a_dossier_to_its_certificate(
     page.context.close()
     assert Dossier.objects.get(pk=dossier.pk).status == Status.SCORED
 
-    # 5. the province records the decision from the dossier's page
+    # 5. the province records the decision from the dossier's page: looked at on a phone,
+    # recorded at the desk
+    page = sign_in(browser, base, "tinh_dn", pw, viewport=PHONE, is_mobile=True)
+    inbox_item(page, product.name).get_by_role("link", name=product.name).click()
+    fits(page, PHONE["width"])
+    shot(page, "c10-office-dossier-scored-phone")
+    page.get_by_role("link", name="Lập quyết định công nhận").click()
+    expect(page.get_by_test_id(f"pick-{dossier.pk}")).to_be_checked()
+    fits(page, PHONE["width"])
+    shot(page, "c11-office-decision-form-phone")
+    page.context.close()
+
     page = sign_in(browser, base, "tinh_dn", pw, viewport=DESKTOP)
     item = inbox_item(page, product.name)
     expect(item).to_contain_text("Hội đồng đã chấm")
     item.get_by_role("link", name=product.name).click()
     expect(page.get_by_test_id("related").filter(has_text="Hội đồng")).to_contain_text("4★")
-    shot(page, "c10-office-dossier-scored")
+    shot(page, "c12-office-dossier-scored")
     page.get_by_role("link", name="Lập quyết định công nhận").click()
     expect(page.get_by_test_id(f"pick-{dossier.pk}")).to_be_checked()
-    shot(page, "c11-office-decision-form")
+    shot(page, "c13-office-decision-form")
     page.get_by_label("Số quyết định").fill("1234/QĐ-UBND")
     page.get_by_label("Người ký", exact=True).fill("Lê Trung Chinh")
     page.get_by_label("Chức vụ người ký").fill("CHỦ TỊCH")
@@ -172,18 +184,18 @@ def test_the_commune_and_the_province_take_a_dossier_to_its_certificate(
     certificate = Certificate.objects.get(dossier=dossier)
 
     # 6. the certificate, linked from the decision's product, the product and the dossier
-    shot(page, "c12-office-decision")
+    shot(page, "c14-office-decision")
     page.get_by_test_id("decision-product").click()
     certificates = page.get_by_test_id("related").filter(has_text="Giấy chứng nhận OCOP")
     expect(certificates.get_by_role("link", name=certificate.number)).to_be_visible()
-    shot(page, "c13-product-with-certificate")
+    shot(page, "c15-product-with-certificate")
     page.get_by_test_id("related").filter(has_text="Hồ sơ").get_by_role(
         "link", name=rnd.name
     ).click()
     recognition = page.get_by_test_id("related").filter(has_text="Công nhận")
     expect(recognition).to_contain_text("1234/QĐ-UBND")
-    shot(page, "c14-dossier-with-certificate")
+    shot(page, "c16-dossier-with-certificate")
     recognition.get_by_role("link", name=certificate.number).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(certificate.number)
-    shot(page, "c15-certificate")
+    shot(page, "c17-certificate")
     page.context.close()
