@@ -12,15 +12,22 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.choices import Role
 from core.formatting import number
 from core.scoping import CHANGE, VIEW
-from evaluation.councils import CouncilMember, Evaluation, EvaluationStatus, ScoreSheet
+from evaluation.councils import (
+    CouncilMember,
+    Evaluation,
+    EvaluationStatus,
+    MemberRole,
+    ScoreSheet,
+)
 from inspection.choices import InspectionStatus
 from inspection.models import CorrectiveAction, Inspection
 from programme.choices import IdeaStatus, PlanStatus
@@ -119,6 +126,50 @@ def _sheets_to_score(user, scope, today):
         )
 
 
+def _results_to_finalise(user, scope, today):
+    """The chair's evaluations whose own sheet is in: the result waits for the chair's
+    finalisation (once every member's sheet is in), on the evaluation's page."""
+    if not scope.has_role(Role.COUNCIL_MEMBER):
+        return []
+    chaired = CouncilMember.objects.filter(user=user, active=True, role=MemberRole.CHAIR)
+    handed_in = ScoreSheet.objects.filter(
+        evaluation=OuterRef("pk"),
+        member__user=user,
+        round_no=OuterRef("round_no"),
+        submitted_at__isnull=False,
+    )
+    evaluations = (
+        Evaluation.objects.restrict(user, VIEW)
+        .filter(session__council__members__in=chaired, session__council__active=True)
+        .exclude(status=EvaluationStatus.FINALISED)
+        .filter(Exists(handed_in))
+        .annotate(
+            sheets_in=Count(
+                "sheets",
+                filter=Q(sheets__round_no=F("round_no"), sheets__submitted_at__isnull=False),
+                distinct=True,
+            )
+        )
+        .select_related("dossier__product", "session")
+        .order_by("session__date", "pk")[:LIMIT]
+    )
+    for evaluation in evaluations:
+        yield Item(
+            _("Council result"),
+            evaluation.dossier.product.name,
+            ngettext(
+                "To finalise: %(count)s sheet handed in",
+                "To finalise: %(count)s sheets handed in",
+                evaluation.sheets_in,
+            )
+            % {"count": evaluation.sheets_in},
+            reverse("evaluation:council_evaluation", args=[evaluation.pk]),
+            evaluation.session.date,
+            evaluation.created_at,
+            today,
+        )
+
+
 def _stamp_requests(user, scope, today):
     if not scope.has_role(Role.PROVINCIAL_OFFICE):
         return []
@@ -167,7 +218,11 @@ def _corrective_actions(user, scope, today):
     actions = (
         CorrectiveAction.objects.restrict(user, VIEW)
         .filter(done_on__isnull=True)
-        .select_related("violation__finding__inspection")
+        .select_related(
+            "violation__finding__inspection__product",
+            "violation__finding__inspection__sales_point",
+            "violation__finding__inspection__producer",
+        )
         .order_by("deadline", "pk")[:LIMIT]
     )
     for action in actions:
@@ -189,6 +244,7 @@ def _inspections(user, scope, today):
     inspections = (
         Inspection.objects.restrict(user, CHANGE)
         .filter(status__in=[InspectionStatus.PLANNED, InspectionStatus.IN_PROGRESS])
+        .select_related("product", "sales_point", "producer")  # its name (``__str__``)
         .order_by("date", "pk")[:LIMIT]
     )
     for inspection in inspections:
@@ -315,6 +371,7 @@ def _programme(user, scope, today):
 SOURCES: tuple[Source, ...] = (
     _dossiers,
     _sheets_to_score,
+    _results_to_finalise,
     _stamp_requests,
     _fake_reports,
     _revocations,

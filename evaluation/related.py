@@ -5,7 +5,9 @@ from django.utils.translation import gettext as _
 
 from core.formatting import points
 from core.related import Link, Panel
-from evaluation.councils import Evaluation
+from evaluation.councils import Council, Evaluation
+from evaluation.selectors_council import can_chair, eligible_dossiers
+from submissions.choices import RoundLevel, Status
 
 
 def evaluations_of_dossier(user, dossier) -> Panel | None:
@@ -30,4 +32,33 @@ def evaluations_of_dossier(user, dossier) -> Panel | None:
                 badge=ev.get_status_display(),
             )
         )
-    return Panel(_("Council evaluations"), links, order=20) if links else None
+    ways = _to_a_session(user, dossier, evaluations)
+    action = ways[0] if len(ways) == 1 else None
+    if len(ways) > 1:  # several councils: one way to each, named
+        links += ways
+    if not links and action is None:
+        return None
+    return Panel(_("Council evaluations"), links, action=action, order=20)
+
+
+def _to_a_session(user, dossier, evaluations) -> list[Link]:
+    """At the advisory step, for whoever may open a session of a council of the dossier's
+    province: that council's page, the dossier ticked in its "Open a session" form."""
+    if dossier.status != Status.ADVISORY or any(not ev.is_finalised for ev in evaluations):
+        return []
+    province = dossier.product.producer.current_unit.province_id
+    councils = Council.objects.restrict(user).filter(
+        active=True, level=RoundLevel.PROVINCIAL, province_id=province
+    )
+    ways = []
+    for council in councils.select_related("province")[:5]:
+        if can_chair(user, council) and eligible_dossiers(council).filter(pk=dossier.pk):
+            url = reverse("evaluation:council_detail", args=[council.pk])
+            ways.append(
+                Link(
+                    _("Put to a council session"),
+                    f"{url}?dossier={dossier.pk}#open-session",
+                    note=council.name,
+                )
+            )
+    return ways

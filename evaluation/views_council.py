@@ -192,10 +192,16 @@ def council_detail(request, pk):
             "can_manage": manage,
             "can_chair": chair,
             "member_form": MemberForm(council=council) if manage else None,
-            "session_form": SessionForm(council=council) if chair else None,
+            "session_form": _session_form(request, council) if chair else None,
             "unscorable": sel.unscorable_dossiers(council) if chair else [],
         },
     )
+
+
+def _session_form(request, council) -> SessionForm:
+    """The "Open a session" form; ``?dossier=N`` (from a dossier's page) ticks that dossier."""
+    picked = [pk for pk in request.GET.getlist("dossier") if pk.isdigit()]
+    return SessionForm(council=council, initial={"dossiers": picked} if picked else None)
 
 
 @require_POST
