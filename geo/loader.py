@@ -18,7 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import vietnamadminunits
-from django.db import transaction
+from django.db import connection, transaction
 
 from core.text import fold
 from geo.choices import LAST_DAY_BEFORE_REFORM, REFORM_DATE, Level
@@ -312,4 +312,17 @@ def load_units() -> LoadReport:
     if stale:
         UnitSuccession.objects.filter(pk__in=stale).delete()
     report.successions_removed = len(stale)
+    _analyze(AdministrativeUnit, UnitSuccession)
     return report
+
+
+def _analyze(*models) -> None:
+    """Fresh statistics for the tables just filled, on PostgreSQL: until autovacuum comes
+    by, the planner takes a freshly loaded table for an empty one and plans the maps'
+    sub-queries (units of the time, successors) as nested scans — 1.4 s a query on a new
+    database instead of milliseconds."""
+    if connection.vendor != "postgresql":
+        return
+    tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in models)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {tables}")
