@@ -93,7 +93,8 @@ def pytest_runtest_teardown(item, nextitem):
     inside the next test's own transaction instead, it would be rolled back with that test
     and loaded again by every test after it: five seconds each on PostgreSQL.)"""
     result = yield
-    if _flushes_the_database(item):
+    # after the session's last test the test database is already gone: nothing to put back
+    if nextitem is not None and _flushes_the_database(item):
         from pytest_django.plugin import blocking_manager_key
 
         with item.config.stash[blocking_manager_key].unblock():
