@@ -9,6 +9,9 @@ link, the first record of each list). Each HTML page must:
   codes, addresses and coordinates allowed);
 - speak one language (the check of ``core/tests/test_language_of_pages``: no common English
   word on a Vietnamese page, no Vietnamese word on an English page, the data's names allowed).
+
+Cost on SQLite (two cores shared with other work): building the demo about 36 s of CPU, the
+walk (231 pages in each language) about 23 s of CPU.
 """
 
 from __future__ import annotations
