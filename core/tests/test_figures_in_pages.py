@@ -4,9 +4,11 @@ notice e-mails are read in both languages, and no run of five digits or more may
 that is not part of a figure written by core.formatting (``1.309.000.000`` has none).
 
 Allowed: digits inside tags and attribute values (ids in URLs, form values), inside
-``<script>`` and ``<style>``, in addresses (``/programme/plans/12345/``), coordinates
-(``16.054412, 108.220200``), and the codes stored as text by the records (GTINs, tax codes,
-serials, lots, certificate and decision numbers, phone numbers): they are identifiers.
+``<script>``, ``<style>`` and ``<code>`` (identifiers shown as such: a file's SHA-256), in
+addresses (``/programme/plans/12345/``), coordinates (``16.054412, 108.220200``), and the
+codes stored as text by the records (GTINs, tax codes, serials, lots, certificate and
+decision numbers, phone numbers): they are identifiers. Every page of the demo, for every
+demo role, is read with the same check by ``demo/tests/test_pages_of_the_demo.py``.
 The workbooks of the same lists are read too: a figure of five digits or more is a number
 with a number format that groups it, never General and never text.
 """
@@ -33,7 +35,7 @@ pytestmark = pytest.mark.django_db
 
 BIG = Decimal(1_309_000_000)
 RUN = re.compile(r"\d{5,}")
-HIDDEN = re.compile(r"<(script|style)\b.*?</\1>|<!--.*?-->", re.S | re.I)
+HIDDEN = re.compile(r"<(script|style|code)\b.*?</\1>|<!--.*?-->", re.S | re.I)
 TAG = re.compile(r"<[^>]*>")
 ADDRESS = re.compile(r"(?:https?://\S+|(?<![\w.])/[\w./?=&%-]*)")
 COORDINATES = re.compile(r"-?\d{1,3}\.\d{4,}, -?\d{1,3}\.\d{4,}")
@@ -570,6 +572,7 @@ def test_the_check_finds_a_raw_figure_and_spares_addresses_codes_and_tags():
     page = (
         '<p data-id="123456">Lượt khách: 12345 · 1.309.000.000\xa0₫ · 85,5% · '
         '<a href="/promotion/events/123456/">/promotion/events/123456/</a> · '
-        "GTIN 8930000000019 · 16.054412, 108.220200 · năm 2026</p><script>let n = 99999</script>"
+        "GTIN 8930000000019 · 16.054412, 108.220200 · năm 2026 · <code>681b2ab521e09009…</code>"
+        "</p><script>let n = 99999</script>"
     )
     assert raw_runs(visible_text(page), {"8930000000019"}) == ["12345"]

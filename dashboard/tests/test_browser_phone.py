@@ -1,9 +1,19 @@
 """Issue 19 item 1: every page a role reaches from the menu, and the first detail page of
 each list, fits a 390 px phone — the page never scrolls sideways (wide tables scroll inside
-themselves). Screenshots of a few pages go to var/screenshots/phone/ for review."""
+themselves). Screenshots of a few pages go to var/screenshots/phone/ for review.
+
+Which pages a role reaches is the rule of ``demo.tests.reach``, shared with the in-process
+walk of ``demo/tests/test_pages_of_the_demo.py``, which reads every one of these pages in
+both languages for raw figures and words of the other language. Here every page is opened
+in Vietnamese; opening them all again in English would double the test's time (231 more
+pages, about two more minutes on two busy cores), so each role opens in English only the
+LONGEST pages of its walk: those with the most visible text (measured as the walk reads them;
+a page's labels are the same in both languages) — where an English label is the most likely
+to widen a page."""
 
 import io
 import re
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -12,22 +22,19 @@ from django.conf import settings
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from core.tests.test_language_of_pages import visible_text
 from demo.builders import DEMO_PASSWORD
+from demo.tests.reach import reachable_pages
 
 SHOTS = Path(settings.BASE_DIR) / "var" / "screenshots" / "phone"
 PHONE = {"width": 390, "height": 844}
 ROLES = ["tinh", "xa", "hoidong", "tuvan", "kiemtra", "chuthe", "admin"]
-# pages that are not HTML screens of ours (API docs are drf-spectacular's own page)
-SKIP_PREFIXES = ("/api/v1/docs", "/api/v1/schema")
+# pages opened in English by each role: those of its walk with the most text
+LONGEST = 6
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WIDTH = "() => [document.documentElement.scrollWidth, window.innerWidth]"
-MENU_LINKS = "() => [...document.querySelectorAll('nav.mainnav a[href]')].map(a => a.href)"
-FIRST_DETAIL = """() => {
-  const a = document.querySelector('main table tbody a[href]');
-  return a ? a.href : null;
-}"""
 # what sticks out beyond the viewport: the widest offenders, to say what to fix
 CULPRITS = """() => {
   const w = window.innerWidth, out = [];
@@ -64,18 +71,15 @@ def _login(page, base, username):
     expect(page.get_by_test_id("user-menu")).to_be_visible()
 
 
-def _check(page, url, offenders, seen, who):
-    path = urlsplit(url).path
-    if path in seen or path.startswith(SKIP_PREFIXES):
-        return None
-    seen.add(path)
+def _check(page, url, offenders, who):
+    """Open one page, note it when wider than the phone; its HTML, or None if not HTML."""
     response = page.goto(url)
     if response is None or "text/html" not in response.headers.get("content-type", ""):
         return None
     scroll, inner = page.evaluate(WIDTH)
     if scroll > inner:
-        offenders.append(f"{who} {path} {scroll}px {page.evaluate(CULPRITS)}")
-    return path
+        offenders.append(f"{who} {urlsplit(url).path} {scroll}px {page.evaluate(CULPRITS)}")
+    return page.content()
 
 
 def _filters_fold(page, url):
@@ -92,39 +96,62 @@ def _filters_fold(page, url):
     page.goto(url)
 
 
+def _extras(page, username, url):
+    """The menu's fold, the filters' fold and the screenshots, on the way."""
+    path = urlsplit(url).path
+    if username == "xa" and path == "/":
+        shot(page, "dashboard-xa")
+        menu = page.locator("nav.mainnav")
+        expect(menu).to_be_hidden()  # folded behind the "Menu" button
+        page.get_by_test_id("menu-toggle").click()
+        expect(menu).to_be_visible()
+        shot(page, "menu-open-xa")
+        page.get_by_test_id("menu-toggle").click()
+        expect(menu).to_be_hidden()
+    if username != "tinh":
+        return
+    if path in ("/registry/products/", "/plans/"):
+        shot(page, f"tinh{path.replace('/', '-').rstrip('-')}")
+    if path == "/registry/products/":
+        _filters_fold(page, url)
+    if re.fullmatch(r"/plans/\d+/", path):
+        shot(page, "tinh-plan-dashboard")
+
+
 def test_every_page_of_every_role_fits_a_phone(live_server, browser):
     call_command("demo_data", stdout=io.StringIO())
     base = live_server.url
-    offenders = []
+    offenders, spent = [], {"vi": 0.0, "en": 0.0, "pages vi": 0, "pages en": 0}
     for username in ROLES:
         context = browser.new_context(viewport=PHONE, locale="vi-VN")
         page = context.new_page()
         _login(page, base, username)
-        seen = set()
-        _check(page, f"{base}/", offenders, seen, username)
-        if username == "xa":
-            shot(page, "dashboard-xa")
-            menu = page.locator("nav.mainnav")
-            expect(menu).to_be_hidden()  # folded behind the "Menu" button
-            page.get_by_test_id("menu-toggle").click()
-            expect(menu).to_be_visible()
-            shot(page, "menu-open-xa")
-            page.get_by_test_id("menu-toggle").click()
-            expect(menu).to_be_hidden()
-        menu = [u for u in page.evaluate(MENU_LINKS) if urlsplit(u).netloc == urlsplit(base).netloc]
-        for url in dict.fromkeys(menu):
-            path = _check(page, url, offenders, seen, username)
-            if path is None:
-                continue
-            if username == "tinh" and path in ("/registry/products/", "/plans/"):
-                shot(page, f"tinh{path.replace('/', '-').rstrip('-')}")
-            if username == "tinh" and path == "/registry/products/":
-                _filters_fold(page, url)
-            detail = page.evaluate(FIRST_DETAIL)
-            if detail and urlsplit(detail).netloc == urlsplit(base).netloc:
-                _check(page, detail, offenders, seen, username)
-                if username == "tinh" and path == "/plans/":
-                    shot(page, "tinh-plan-dashboard")
+
+        lengths = {}
+
+        def open_page(url, page=page, username=username, lengths=lengths):
+            html = _check(page, url, offenders, username)
+            if html is not None:
+                lengths[url] = len(" ".join(visible_text(html).split()))
+                _extras(page, username, url)
+            return html
+
+        started = time.monotonic()
+        seen = reachable_pages(open_page, base)
+        spent["vi"] += time.monotonic() - started
+        spent["pages vi"] += len(seen)
         assert len(seen) > 1, f"{username} reached no page from the menu"
+        # English: the pages with the longest text, in the same session
+        assert len(lengths) > LONGEST
+        context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": base}])
+        started = time.monotonic()
+        longest = sorted(lengths, key=lengths.get, reverse=True)[:LONGEST]
+        for url in longest:
+            _check(page, url, offenders, f"{username} (en)")
+            assert page.locator("html").get_attribute("lang") == "en", url
+        spent["en"] += time.monotonic() - started
+        spent["pages en"] += len(longest)
+        print(f"{username} in English: {[urlsplit(u).path for u in longest]}")
         context.close()
+    print(f"phone walk: {spent}")
     assert not offenders, "pages wider than a 390 px phone:\n" + "\n".join(offenders)
