@@ -199,6 +199,23 @@ def personas(units):
 
 
 @pytest.fixture
+def token_client(db):
+    """``token_client(user, *scopes)``: an API client that sends a fresh token of ``user``
+    with those scopes."""
+    from rest_framework.test import APIClient
+
+    from api.services import token_create
+
+    def client_for(user, *scopes):
+        _token, raw = token_create(actor=user, name="t", scopes=list(scopes), days=1)
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+        return client
+
+    return client_for
+
+
+@pytest.fixture
 def issue_certificate():
     """Record a certificate in force for ``product`` (a decision of its province), by the ORM:
     for tests that need a product with stars without walking the recognition procedure."""

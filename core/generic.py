@@ -15,6 +15,7 @@ only join them the way every module does:
   shown on the form's fields (``core.forms.apply_validation_error``), nothing is written;
   with ``adds_row`` the URL's object is the one the form adds a row to (a participant to an
   event): the form edits no instance and the user goes back to the object's page;
+  ``create_and_edit()`` declares the create and the edit screen of one model at once;
 - ``ActionScreen``: a POST from an object's page (close it, add or remove or withdraw one of
   its rows): the object through CHANGE, the row among ``rows(obj)``, the form's fields, the
   service; its result in a message, or the form's or the service's errors as messages; back
@@ -195,6 +196,39 @@ class FormScreen(ScopedObjectMixin, View):
             return self.render_form(form)
         messages.success(request, _message(self.message, saved))
         return redirect(self.success, pk=self.object.pk if self.adds_row else saved.pk)
+
+
+def create_and_edit(
+    *,
+    model,
+    context_name: str,
+    create,
+    update,
+    created,
+    allowed=None,
+    create_options: dict | None = None,
+    edit_options: dict | None = None,
+    **both,
+):
+    """The create screen and the edit screen of one model, as a pair of views: the create
+    screen, for users ``allowed(user)``, calls ``create(actor=..., **fields)`` and says
+    ``created``; the edit screen reads the object through CHANGE and calls
+    ``update(actor=..., <context_name>=obj, **fields)``.
+    ``both``: the ``FormScreen`` options they share (template, form, success page...);
+    ``create_options`` and ``edit_options``: those of one screen only (its own form...)."""
+    create_view = FormScreen.as_view(
+        save=lambda actor, _obj, fields: create(actor=actor, **fields),
+        message=created,
+        allowed=allowed,
+        **{**both, **(create_options or {})},
+    )
+    edit_view = FormScreen.as_view(
+        model=model,
+        context_name=context_name,
+        save=lambda actor, obj, fields: update(actor=actor, **{context_name: obj}, **fields),
+        **{**both, **(edit_options or {})},
+    )
+    return create_view, edit_view
 
 
 class ActionScreen(ScopedObjectMixin, View):

@@ -94,3 +94,19 @@ def main_communes_today(district_ids: Iterable[int]) -> dict[int, int]:
         if commune is not None:
             result[district] = commune
     return result
+
+
+def provinces_for(user, *, through: tuple[str, ...] = ("commune", "district")):
+    """Provinces whose figures ``user`` may look at: those of their provincial grants and the
+    provinces of their grants at the levels ``through``; every province for administrators."""
+    qs = AdministrativeUnit.objects.current().provinces().order_by("name")
+    scope = user.get_scope()
+    if scope.is_admin:
+        return qs
+    ids = set(scope.unit_ids("province"))
+    local = set().union(*(scope.unit_ids(level) for level in through))
+    if local:
+        ids |= set(
+            AdministrativeUnit.objects.filter(pk__in=local).values_list("province_id", flat=True)
+        )
+    return qs.filter(pk__in=ids)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.choices import OFFICIAL_ROLES, Role
 from core.forms import apply_validation_error
-from core.generic import FormScreen, ListScreen
+from core.generic import ListScreen, create_and_edit
 from core.listing import recent_years, render_page, xlsx_response
 from core.scoping import CHANGE, scope_of
 from inspection import exporting, selectors, services
@@ -62,21 +62,16 @@ plan_list = ListScreen.as_view(
     export=lambda rows: _export("plans", rows),
     extra=lambda request: {"years": recent_years(), "can_create": _may_adopt_plans(request.user)},
 )
-plan_create = FormScreen.as_view(
+plan_create, plan_edit = create_and_edit(
+    model=InspectionPlan,
+    context_name="plan",
     template_name="inspection/plan_form.html",
     form_class=PlanForm,
     allowed=_may_adopt_plans,
-    save=lambda actor, _obj, fields: services.plan_create(actor=actor, **fields),
+    create=services.plan_create,
+    update=services.plan_update,
     success="inspection:plan_detail",
-    message=_lazy("The inspection plan was recorded."),
-)
-plan_edit = FormScreen.as_view(
-    template_name="inspection/plan_form.html",
-    form_class=PlanForm,
-    model=InspectionPlan,
-    context_name="plan",
-    save=lambda actor, plan, fields: services.plan_update(actor=actor, plan=plan, **fields),
-    success="inspection:plan_detail",
+    created=_lazy("The inspection plan was recorded."),
 )
 
 
@@ -113,26 +108,23 @@ inspection_list = ListScreen.as_view(
         "can_create": _may_inspect(request.user),
     },
 )
-inspection_create = FormScreen.as_view(
+inspection_create, inspection_edit = create_and_edit(
+    model=Inspection,
+    context_name="inspection",
     template_name="inspection/inspection_form.html",
     form_class=InspectionForm,
     allowed=_may_inspect,
-    form_kwargs=lambda request, _obj: {
-        "initial": {k: v for k, v in request.GET.items() if k in {"plan", "product", "sales_point"}}
+    create_options={
+        "form_kwargs": lambda request, _obj: {
+            "initial": {
+                k: v for k, v in request.GET.items() if k in {"plan", "product", "sales_point"}
+            }
+        }
     },
-    save=lambda actor, _obj, fields: services.inspection_create(actor=actor, **fields),
+    create=services.inspection_create,
+    update=services.inspection_update,
     success="inspection:inspection_detail",
-    message=_lazy("The inspection was scheduled."),
-)
-inspection_edit = FormScreen.as_view(
-    template_name="inspection/inspection_form.html",
-    form_class=InspectionForm,
-    model=Inspection,
-    context_name="inspection",
-    save=lambda actor, inspection, fields: services.inspection_update(
-        actor=actor, inspection=inspection, **fields
-    ),
-    success="inspection:inspection_detail",
+    created=_lazy("The inspection was scheduled."),
 )
 
 

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.workflow.definition import Transition, Workflow
+from core.workflow.definition import Transition, Workflow, closing
 from core.workflow.forms import StepForm
 from inspection.choices import InspectionStatus as S
 from inspection.models import EDITORS
@@ -58,14 +58,12 @@ INSPECTION = Workflow(
             apply=_complete,
             confirm=_("A completed inspection cannot be reopened; findings can still be added."),
         ),
-        Transition(
+        closing(
             "cancel",
             _("Cancel the inspection"),
             sources={S.PLANNED},
             target=S.CANCELLED,
             roles=EDITORS,
-            reason_required=True,
-            style="danger",
             confirm=_("A cancelled inspection cannot be started again."),
         ),
     ),

@@ -9,7 +9,7 @@ choices are given by their Vietnamese label or their code.
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,7 @@ from market import services
 from market.models import SalesPoint
 from registry.forms import communes_for
 from registry.io import columns as cols
-from registry.io.reading import FileError, read_xlsx
+from registry.io.reading import FileError, SheetReport, SheetRow, read_xlsx
 from registry.models import Producer
 
 SHEET = "Điểm bán"
@@ -78,29 +78,11 @@ KIND_ALIASES = {
 
 
 @dataclass
-class Row:
-    number: int
-    values: dict[str, Any] = field(default_factory=dict)
-    errors: list[tuple[str, str]] = field(default_factory=list)
-    point: SalesPoint | None = None
-
-    def error(self, header: str, message) -> None:
-        self.errors.append((header, str(message)))
+class Row(SheetRow):
+    point: SalesPoint | None = None  # once written
 
 
-@dataclass
-class Report:
-    rows: list[Row] = field(default_factory=list)
-    file_errors: list[str] = field(default_factory=list)
-    written: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.file_errors and all(not r.errors for r in self.rows)
-
-    @property
-    def error_rows(self) -> list[Row]:
-        return [r for r in self.rows if r.errors]
+Report = SheetReport
 
 
 def _messages(exc: ValidationError, by_field: dict[str, str]):

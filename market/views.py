@@ -13,10 +13,11 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from core.formatting import number
 from core.forms import XlsxImportForm
-from core.generic import ActionScreen, DetailScreen, FormScreen, ListScreen
+from core.generic import ActionScreen, DetailScreen, ListScreen, create_and_edit
 from core.importing import uploaded_file
 from core.widgets import parse_date
 from geo.models import AdministrativeUnit
+from geo.selectors import provinces_for
 from market import importing, selectors, services
 from market.choices import SalesPointKind
 from market.forms import (
@@ -192,27 +193,19 @@ def _initial(request, _point):
     return {"initial": initial}
 
 
-point_create = FormScreen.as_view(
+point_create, point_edit = create_and_edit(
+    model=SalesPoint,
+    context_name="point",
     template_name="market/point_form.html",
     form_class=SalesPointForm,
     allowed=_can_create,
-    form_kwargs=_initial,
+    create_options={"form_kwargs": _initial},
+    edit_options={"form_class": SalesPointEditForm},
     extra=_pick_config,
-    save=lambda actor, _point, fields: services.sales_point_create(actor=actor, **fields),
+    create=services.sales_point_create,
+    update=services.sales_point_update,
     success="market:point_detail",
-    message=lambda point: _("Sales point %(name)s was recorded.") % {"name": point},
-    aliases=ALIASES,
-)
-point_edit = FormScreen.as_view(
-    template_name="market/point_form.html",
-    form_class=SalesPointEditForm,
-    model=SalesPoint,
-    context_name="point",
-    extra=_pick_config,
-    save=lambda actor, point, fields: services.sales_point_update(
-        actor=actor, point=point, **fields
-    ),
-    success="market:point_detail",
+    created=lambda point: _("Sales point %(name)s was recorded.") % {"name": point},
     aliases=ALIASES,
 )
 
@@ -241,22 +234,8 @@ product_stop = ActionScreen.as_view(
 )
 
 
-def _provinces_for(user):
-    scope = user.get_scope()
-    qs = AdministrativeUnit.objects.current().provinces().order_by("name")
-    if scope.is_admin:
-        return qs
-    ids = set(scope.unit_ids("province"))
-    communes = scope.unit_ids("commune")
-    if communes:
-        ids |= set(
-            AdministrativeUnit.objects.filter(pk__in=communes).values_list("province_id", flat=True)
-        )
-    return qs.filter(pk__in=ids)
-
-
 def coverage(request):
-    provinces = _provinces_for(request.user)
+    provinces = provinces_for(request.user, through=("commune",))
     if not provinces.exists():
         raise PermissionDenied
     form = CoverageForm(

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import REGISTRY_EDITORS
-from core.workflow.definition import PRODUCER, Transition, Workflow
+from core.workflow.definition import PRODUCER, Transition, Workflow, closing, send_back
 from market.choices import SalesPointStatus as S
 from market.forms import ClosePointForm
 
@@ -57,14 +57,12 @@ SALES_POINT = Workflow(
     select_related=("current_unit",),
     impossible=_("A sales point that is “%(from)s” cannot become “%(to)s”."),
     transitions=(
-        Transition(
+        send_back(
             "suspend",
             _("Suspend the sales point"),
             sources={S.ACTIVE},
             target=S.SUSPENDED,
             roles=EDITORS,
-            reason_required=True,
-            style="secondary",
             help_text=_(
                 "It stays on record but is left out of the answers to “where to buy” until "
                 "it is reopened."
@@ -77,14 +75,12 @@ SALES_POINT = Workflow(
             target=S.ACTIVE,
             roles=EDITORS,
         ),
-        Transition(
+        closing(
             "close",
             _("Close this sales point"),
             sources={S.ACTIVE, S.SUSPENDED},
             target=S.CLOSED,
             roles=EDITORS,
-            reason_required=True,
-            style="danger",
             form=ClosePointForm,
             guards=(_closing_date_fits,),
             apply=_close,

@@ -7,7 +7,6 @@ without diacritics (registry conventions); "Có tham dự" is Có/Không (blank:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,7 @@ from core.text import fold
 from outreach import selectors, services
 from outreach.models import Attendance, Course
 from registry.io import columns as cols
-from registry.io.reading import FileError, read_xlsx
+from registry.io.reading import FileError, SheetReport, SheetRow, read_xlsx
 
 SHEET = "Học viên"
 C = cols.Column
@@ -35,29 +34,8 @@ COLUMNS = [
 HEADER_OF = {c.field: c.header for c in COLUMNS}
 
 
-@dataclass
-class Row:
-    number: int
-    values: dict[str, Any] = field(default_factory=dict)
-    errors: list[tuple[str, str]] = field(default_factory=list)
-
-    def error(self, header: str, message) -> None:
-        self.errors.append((header, str(message)))
-
-
-@dataclass
-class Report:
-    rows: list[Row] = field(default_factory=list)
-    file_errors: list[str] = field(default_factory=list)
-    written: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.file_errors and all(not r.errors for r in self.rows)
-
-    @property
-    def error_rows(self) -> list[Row]:
-        return [r for r in self.rows if r.errors]
+Row = SheetRow
+Report = SheetReport
 
 
 def _row_values(row: Row, cells, positions) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from core import audit
+from core.writes import create_audited, update_audited
 from outreach.models import Attendance, CommunicationActivity, Course
 
 COURSE_FIXED = {"attendances"}
@@ -18,33 +19,14 @@ COURSE_FIXED = {"attendances"}
 
 @transaction.atomic
 def course_create(*, actor, **fields) -> Course:
-    course = Course(**fields)
-    course.full_clean()
-    course.save()
-    audit.record(
-        actor=actor, action="ocop.course.created", target=course, after=audit.snapshot(course)
-    )
-    return course
+    return create_audited(Course, actor=actor, action="ocop.course.created", **fields)
 
 
 @transaction.atomic
 def course_update(*, actor, course: Course, reason: str = "", **fields) -> Course:
-    before = audit.snapshot(course)
-    for name, value in fields.items():
-        if name in COURSE_FIXED:
-            raise ValueError(f"{name} cannot be changed here")
-        setattr(course, name, value)
-    course.full_clean()
-    course.save()
-    audit.record_changes(
-        actor=actor,
-        action="ocop.course.updated",
-        target=course,
-        before=before,
-        after=audit.snapshot(course),
-        reason=reason,
+    return update_audited(
+        course, fields, actor=actor, action="ocop.course.updated", fixed=COURSE_FIXED, reason=reason
     )
-    return course
 
 
 # --- attendance ----------------------------------------------------------------------------

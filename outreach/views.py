@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from core.forms import XlsxImportForm, apply_validation_error
-from core.generic import DetailScreen, FormScreen, ListScreen
+from core.generic import DetailScreen, ListScreen, create_and_edit
 from core.importing import uploaded_file
 from core.listing import recent_years, render_page, xlsx_response
 from core.params import object_param, year_param
@@ -55,21 +55,16 @@ course_list = ListScreen.as_view(
     export=lambda rows: _export("courses", rows),
     extra=_course_extra,
 )
-course_create = FormScreen.as_view(
+course_create, course_edit = create_and_edit(
+    model=Course,
+    context_name="course",
     template_name="outreach/course_form.html",
     form_class=CourseForm,
     allowed=_can_record,
-    save=lambda actor, _obj, fields: services.course_create(actor=actor, **fields),
+    create=services.course_create,
+    update=services.course_update,
     success="outreach:course_detail",
-    message=_lazy("The course %(object)s was recorded."),
-)
-course_edit = FormScreen.as_view(
-    template_name="outreach/course_form.html",
-    form_class=CourseForm,
-    model=Course,
-    context_name="course",
-    save=lambda actor, course, fields: services.course_update(actor=actor, course=course, **fields),
-    success="outreach:course_detail",
+    created=_lazy("The course %(object)s was recorded."),
 )
 
 
@@ -283,21 +278,14 @@ activity_detail = DetailScreen.as_view(
         "producers": activity.producers_reached.select_related("current_unit").order_by("name")
     },
 )
-activity_create = FormScreen.as_view(
+activity_create, activity_edit = create_and_edit(
+    model=CommunicationActivity,
+    context_name="activity",
     template_name="outreach/activity_form.html",
     form_class=ActivityForm,
     allowed=_can_record,
-    save=lambda actor, _obj, fields: services.activity_create(actor=actor, **fields),
+    create=services.activity_create,
+    update=services.activity_update,
     success="outreach:activity_detail",
-    message=_lazy("The activity was recorded."),
-)
-activity_edit = FormScreen.as_view(
-    template_name="outreach/activity_form.html",
-    form_class=ActivityForm,
-    model=CommunicationActivity,
-    context_name="activity",
-    save=lambda actor, activity, fields: services.activity_update(
-        actor=actor, activity=activity, **fields
-    ),
-    success="outreach:activity_detail",
+    created=_lazy("The activity was recorded."),
 )

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from core.forms import apply_validation_error
-from core.generic import DetailScreen, FormScreen, ListScreen
+from core.generic import DetailScreen, ListScreen, create_and_edit
 from core.listing import render_page
 from core.params import object_param
 from core.pdf import pdf_response, render_pdf
@@ -51,23 +51,17 @@ plan_list = ListScreen.as_view(
     rows=_plan_rows,
     extra=lambda request: {"can_create": _may_plan(request.user)},
 )
-plan_create = FormScreen.as_view(
+plan_create, plan_edit = create_and_edit(
+    model=Plan,
+    context_name="plan",
     template_name="plans/plan_form.html",
     form_class=PlanForm,
     allowed=_may_plan,
-    save=lambda actor, _obj, fields: services.plan_create(actor=actor, **fields),
+    edit_options={"select_related": ("province", "unit"), "message": _lazy("Plan saved.")},
+    create=services.plan_create,
+    update=services.plan_update,
     success="plans:plan_detail",
-    message=_lazy("Plan recorded. Now add its targets."),
-)
-plan_edit = FormScreen.as_view(
-    template_name="plans/plan_form.html",
-    form_class=PlanForm,
-    model=Plan,
-    select_related=("province", "unit"),
-    context_name="plan",
-    save=lambda actor, plan, fields: services.plan_update(actor=actor, plan=plan, **fields),
-    success="plans:plan_detail",
-    message=_lazy("Plan saved."),
+    created=_lazy("Plan recorded. Now add its targets."),
 )
 
 

@@ -58,12 +58,8 @@ def _search(qs, params, *fields):
     return qs.filter(q)
 
 
-def idea_list(*, user, params) -> QuerySet[ProductIdea]:
-    qs = (
-        ProductIdea.objects.restrict(user)
-        .select_related("producer", "unit", "product_set", "plan")
-        .order_by("-year", "-registered_on", "-pk")
-    )
+def _by_year_status_unit(qs, params):
+    """The filters an idea's and a plan's list share: year, status and commune."""
     year = year_param(params.get("year"))
     if year:
         qs = qs.filter(year=year)
@@ -72,7 +68,16 @@ def idea_list(*, user, params) -> QuerySet[ProductIdea]:
     unit = id_param(params.get("unit"))
     if unit:
         qs = qs.filter(unit_id=unit)
-    return _search(qs, params, "name")
+    return qs
+
+
+def idea_list(*, user, params) -> QuerySet[ProductIdea]:
+    qs = (
+        ProductIdea.objects.restrict(user)
+        .select_related("producer", "unit", "product_set", "plan")
+        .order_by("-year", "-registered_on", "-pk")
+    )
+    return _search(_by_year_status_unit(qs, params), params, "name")
 
 
 def plan_list(*, user, params) -> QuerySet[BusinessPlan]:
@@ -84,15 +89,7 @@ def plan_list(*, user, params) -> QuerySet[BusinessPlan]:
         )
         .order_by("-year", "-pk")
     )
-    year = year_param(params.get("year"))
-    if year:
-        qs = qs.filter(year=year)
-    if params.get("status"):
-        qs = qs.filter(status=params["status"])
-    unit = id_param(params.get("unit"))
-    if unit:
-        qs = qs.filter(unit_id=unit)
-    return _search(qs, params, "idea__name")
+    return _search(_by_year_status_unit(qs, params), params, "idea__name")
 
 
 def allocation_list(*, user, params) -> QuerySet[SupportAllocation]:
@@ -139,21 +136,6 @@ def contents_for(*, user, province, year: int) -> QuerySet[SupportContent]:
         .select_related("decision")
         .order_by("decision__valid_from", "position", "pk")
     )
-
-
-def provinces_for(user) -> QuerySet[AdministrativeUnit]:
-    """Provinces whose figures ``user`` may look at (their grants; every province for admins)."""
-    qs = AdministrativeUnit.objects.current().provinces().order_by("name")
-    scope = user.get_scope()
-    if scope.is_admin:
-        return qs
-    ids = set(scope.unit_ids("province"))
-    local = scope.unit_ids("commune") | scope.unit_ids("district")
-    if local:
-        ids |= set(
-            AdministrativeUnit.objects.filter(pk__in=local).values_list("province_id", flat=True)
-        )
-    return qs.filter(pk__in=ids)
 
 
 @dataclass(frozen=True)

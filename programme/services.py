@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from core import audit
 from core.formatting import number
 from core.workflow.service import transition
+from core.writes import update_audited
 from programme import rules
 from programme.choices import PLAN_EDITABLE, PLAN_FUNDABLE, IdeaStatus, PlanStatus
 from programme.models import BusinessPlan, ProductIdea, ProgressEntry, SupportLine
@@ -67,22 +68,9 @@ def idea_register(*, actor, producer, **fields) -> ProductIdea:
 def idea_update(*, actor, idea: ProductIdea, reason: str = "", **fields) -> ProductIdea:
     if idea.status not in {IdeaStatus.REGISTERED, IdeaStatus.RETURNED}:
         raise ValidationError(_("An accepted or withdrawn idea can no longer be changed."))
-    before = audit.snapshot(idea)
-    for name, value in fields.items():
-        if name in IDEA_FIXED:
-            raise ValueError(f"{name} cannot be changed here")
-        setattr(idea, name, value)
-    idea.full_clean()
-    idea.save()
-    audit.record_changes(
-        actor=actor,
-        action="ocop.idea.updated",
-        target=idea,
-        before=before,
-        after=audit.snapshot(idea),
-        reason=reason,
+    return update_audited(
+        idea, fields, actor=actor, action="ocop.idea.updated", fixed=IDEA_FIXED, reason=reason
     )
-    return idea
 
 
 def idea_transition(

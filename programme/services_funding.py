@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from core import audit
 from core.formatting import number
+from core.writes import create_audited, update_audited
 from programme import rules
 from programme.choices import PLAN_FUNDABLE
 from programme.models import (
@@ -29,74 +30,50 @@ def _money(value: Decimal) -> str:
 
 @transaction.atomic
 def support_decision_create(*, actor, **fields) -> SupportDecision:
-    decision = SupportDecision(**fields)
-    decision.full_clean()
-    decision.save()
-    audit.record(
-        actor=actor,
-        action="ocop.support_decision.created",
-        target=decision,
-        after=audit.snapshot(decision),
+    return create_audited(
+        SupportDecision, actor=actor, action="ocop.support_decision.created", **fields
     )
-    return decision
 
 
 @transaction.atomic
 def support_decision_update(
     *, actor, decision: SupportDecision, reason: str = "", **fields
 ) -> SupportDecision:
-    before = audit.snapshot(decision)
-    for name, value in fields.items():
-        if name == "province":
-            raise ValueError("province cannot be changed here")
-        setattr(decision, name, value)
-    decision.full_clean()
-    decision.save()
-    audit.record_changes(
+    return update_audited(
+        decision,
+        fields,
         actor=actor,
         action="ocop.support_decision.updated",
-        target=decision,
-        before=before,
-        after=audit.snapshot(decision),
+        fixed={"province"},
         reason=reason,
     )
-    return decision
 
 
 @transaction.atomic
 def support_content_create(*, actor, decision: SupportDecision, **fields) -> SupportContent:
-    content = SupportContent(decision=decision, **fields)
-    content.full_clean()
-    content.save()
-    audit.record(
+    return create_audited(
+        SupportContent,
         actor=actor,
         action="ocop.support_decision.content_added",
         target=decision,
-        after=audit.snapshot(content),
+        decision=decision,
+        **fields,
     )
-    return content
 
 
 @transaction.atomic
 def support_content_update(
     *, actor, content: SupportContent, reason: str = "", **fields
 ) -> SupportContent:
-    before = audit.snapshot(content)
-    for name, value in fields.items():
-        if name == "decision":
-            raise ValueError("decision cannot be changed here")
-        setattr(content, name, value)
-    content.full_clean()
-    content.save()
-    audit.record_changes(
+    return update_audited(
+        content,
+        fields,
         actor=actor,
         action="ocop.support_decision.content_updated",
-        target=content.decision,
-        before=before,
-        after=audit.snapshot(content),
+        fixed={"decision"},
         reason=reason,
+        target=content.decision,
     )
-    return content
 
 
 @transaction.atomic

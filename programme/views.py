@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.choices import Role
 from core.forms import apply_validation_error
-from core.generic import FormScreen, ListScreen
+from core.generic import ListScreen, create_and_edit
 from core.listing import recent_years, xlsx_response
 from core.scoping import CHANGE
 from programme import exporting, selectors, services
@@ -61,16 +61,22 @@ idea_list = ListScreen.as_view(
         "can_create": _may_register_ideas(request.user),
     },
 )
-idea_create = FormScreen.as_view(
+idea_create, idea_edit = create_and_edit(
+    model=ProductIdea,
+    context_name="idea",
     template_name="programme/idea_form.html",
     form_class=IdeaForm,
     allowed=_may_register_ideas,
-    form_kwargs=lambda request, _obj: {
-        "initial": {"year": timezone.localdate().year, **request.GET.dict()}
+    create_options={
+        "form_kwargs": lambda request, _obj: {
+            "initial": {"year": timezone.localdate().year, **request.GET.dict()}
+        }
     },
-    save=lambda actor, _obj, fields: services.idea_register(actor=actor, **fields),
+    edit_options={"form_class": IdeaEditForm},
+    create=services.idea_register,
+    update=services.idea_update,
     success="programme:idea_detail",
-    message=_lazy("The product idea was registered."),
+    created=_lazy("The product idea was registered."),
 )
 
 
@@ -93,16 +99,6 @@ def idea_detail(request, pk):
             "can_plan": can_change and idea.status == IdeaStatus.ACCEPTED and plan is None,
         },
     )
-
-
-idea_edit = FormScreen.as_view(
-    template_name="programme/idea_form.html",
-    form_class=IdeaEditForm,
-    model=ProductIdea,
-    context_name="idea",
-    save=lambda actor, idea, fields: services.idea_update(actor=actor, idea=idea, **fields),
-    success="programme:idea_detail",
-)
 
 
 # --- business plans ---------------------------------------------------------------------

@@ -12,6 +12,7 @@ from core.listing import render_page, xlsx_response
 from core.params import object_param, year_param
 from core.scoping import CHANGE
 from geo.models import AdministrativeUnit
+from geo.selectors import provinces_for
 from programme import exporting, selectors, services, services_funding
 from programme.choices import BudgetSource
 from programme.forms import (
@@ -37,7 +38,7 @@ def _province(request, provinces):
 
 def support_needs(request):
     """Support requested by the appraised plans of a year, by commune and content."""
-    provinces = selectors.provinces_for(request.user)
+    provinces = provinces_for(request.user)
     year = _year(request)
     province = _province(request, provinces)
     needs = selectors.support_needs(user=request.user, year=year, province=province)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Role
 from core.notifications import notify
-from core.workflow.definition import PRODUCER, Transition, Workflow
+from core.workflow.definition import PRODUCER, Transition, Workflow, closing, send_back
 from core.workflow.forms import StepForm
 from programme.choices import AppraisalOpinion, IdeaStatus, PlanStatus
 from programme.selectors import budget_refusal, requested_total
@@ -76,6 +76,7 @@ IDEA = Workflow(
     url_name="programme:idea_transition",
     detail_url_name="programme:idea_detail",
     select_related=("unit", "producer"),
+    effects=(_notify_idea,),
     transitions=(
         Transition(
             "accept",
@@ -84,21 +85,17 @@ IDEA = Workflow(
             target=IdeaStatus.ACCEPTED,
             roles=OFFICIALS,
             apply=_accept,
-            effects=(_notify_idea,),
             confirm=_(
                 "An accepted idea can no longer be changed, returned or withdrawn; its "
                 "business plan comes next."
             ),
         ),
-        Transition(
+        send_back(
             "return",
             _("Return for completion"),
             sources={IdeaStatus.REGISTERED},
             target=IdeaStatus.RETURNED,
             roles=OFFICIALS,
-            reason_required=True,
-            style="secondary",
-            effects=(_notify_idea,),
         ),
         Transition(
             "resubmit",
@@ -106,17 +103,13 @@ IDEA = Workflow(
             sources={IdeaStatus.RETURNED},
             target=IdeaStatus.REGISTERED,
             roles=LOCAL,
-            effects=(_notify_idea,),
         ),
-        Transition(
+        closing(
             "withdraw",
             _("Withdraw the idea"),
             sources={IdeaStatus.REGISTERED, IdeaStatus.RETURNED},
             target=IdeaStatus.WITHDRAWN,
             roles=LOCAL,
-            reason_required=True,
-            style="danger",
-            effects=(_notify_idea,),
             confirm=_("A withdrawn idea cannot be registered again."),
         ),
     ),
@@ -199,6 +192,7 @@ BUSINESS_PLAN = Workflow(
     url_name="programme:plan_transition",
     detail_url_name="programme:plan_detail",
     select_related=("unit", "producer", "idea"),
+    effects=(_notify_plan,),
     transitions=(
         Transition(
             "submit",
@@ -207,7 +201,6 @@ BUSINESS_PLAN = Workflow(
             target=PlanStatus.SUBMITTED,
             roles=LOCAL,
             guards=(_within_budget,),
-            effects=(_notify_plan,),
         ),
         Transition(
             "resubmit",
@@ -216,17 +209,13 @@ BUSINESS_PLAN = Workflow(
             target=PlanStatus.SUBMITTED,
             roles=LOCAL,
             guards=(_within_budget,),
-            effects=(_notify_plan,),
         ),
-        Transition(
+        closing(
             "cancel",
             _("Cancel the plan"),
             sources={PlanStatus.DRAFT, PlanStatus.RETURNED},
             target=PlanStatus.CANCELLED,
             roles=LOCAL,
-            reason_required=True,
-            style="danger",
-            effects=(_notify_plan,),
             confirm=_("A cancelled plan cannot be submitted again."),
         ),
         Transition(
@@ -238,17 +227,13 @@ BUSINESS_PLAN = Workflow(
             form=AppraisalForm,
             guards=(_has_appraisal,),
             apply=_appraise,
-            effects=(_notify_plan,),
         ),
-        Transition(
+        send_back(
             "return",
             _("Return for completion"),
             sources={PlanStatus.SUBMITTED},
             target=PlanStatus.RETURNED,
             roles=OFFICIALS,
-            reason_required=True,
-            style="secondary",
-            effects=(_notify_plan,),
         ),
         Transition(
             "approve",
@@ -257,21 +242,17 @@ BUSINESS_PLAN = Workflow(
             target=PlanStatus.APPROVED,
             roles=PROVINCE,
             apply=_approve,
-            effects=(_notify_plan,),
             confirm=_(
                 "An approved plan can no longer be changed or returned; support funds may "
                 "then be allocated to it."
             ),
         ),
-        Transition(
+        send_back(
             "return_appraised",
             _("Return for completion"),
             sources={PlanStatus.APPRAISED},
             target=PlanStatus.RETURNED,
             roles=PROVINCE,
-            reason_required=True,
-            style="secondary",
-            effects=(_notify_plan,),
         ),
         Transition(
             "complete",
@@ -279,7 +260,6 @@ BUSINESS_PLAN = Workflow(
             sources={PlanStatus.APPROVED},
             target=PlanStatus.COMPLETED,
             roles=OFFICIALS,
-            effects=(_notify_plan,),
             confirm=_("A completed plan takes no more progress entries and cannot be reopened."),
         ),
     ),

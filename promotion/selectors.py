@@ -77,21 +77,6 @@ def contract_list(*, user, params) -> QuerySet[Contract]:
     return qs
 
 
-def provinces_for(user) -> QuerySet[AdministrativeUnit]:
-    """Provinces whose figures ``user`` may look at (their grants; every province for admins)."""
-    qs = AdministrativeUnit.objects.current().provinces().order_by("name")
-    scope = user.get_scope()
-    if scope.is_admin:
-        return qs
-    ids = set(scope.unit_ids("province"))
-    local = scope.unit_ids("commune") | scope.unit_ids("district")
-    if local:
-        ids |= set(
-            AdministrativeUnit.objects.filter(pk__in=local).values_list("province_id", flat=True)
-        )
-    return qs.filter(pk__in=ids)
-
-
 @dataclass(frozen=True)
 class Figures:
     year: int

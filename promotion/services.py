@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from core import audit
 from core.workflow.service import transition
+from core.writes import create_audited, update_audited
 from promotion.choices import ContractStatus
 from promotion.models import Contract, Event, Participation
 
@@ -28,33 +29,19 @@ def _check_own(producer, items: Iterable, field: str, message: str) -> list:
 
 @transaction.atomic
 def event_create(*, actor, **fields) -> Event:
-    event = Event(**fields)
-    event.full_clean()
-    event.save()
-    audit.record(
-        actor=actor, action="ocop.event.created", target=event, after=audit.snapshot(event)
-    )
-    return event
+    return create_audited(Event, actor=actor, action="ocop.event.created", **fields)
 
 
 @transaction.atomic
 def event_update(*, actor, event: Event, reason: str = "", **fields) -> Event:
-    before = audit.snapshot(event)
-    for name, value in fields.items():
-        if name in EVENT_FIELDS_NOT_EDITABLE:
-            raise ValueError(f"{name} cannot be changed here")
-        setattr(event, name, value)
-    event.full_clean()
-    event.save()
-    audit.record_changes(
+    return update_audited(
+        event,
+        fields,
         actor=actor,
         action="ocop.event.updated",
-        target=event,
-        before=before,
-        after=audit.snapshot(event),
+        fixed=EVENT_FIELDS_NOT_EDITABLE,
         reason=reason,
     )
-    return event
 
 
 @transaction.atomic

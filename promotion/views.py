@@ -3,9 +3,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from core.generic import ActionScreen, DetailScreen, FormScreen, ListScreen
+from core.generic import ActionScreen, DetailScreen, FormScreen, ListScreen, create_and_edit
 from core.listing import recent_years, xlsx_response
 from core.params import object_param, year_param
+from geo.selectors import provinces_for
 from promotion import exporting, selectors, services
 from promotion.choices import ContractKind, ContractStatus, CounterpartyKind, EventKind, PlaceKind
 from promotion.forms import (
@@ -64,21 +65,16 @@ event_detail = DetailScreen.as_view(
         "participant_form": ParticipationForm(user=request.user, event=event)
     },
 )
-event_create = FormScreen.as_view(
+event_create, event_edit = create_and_edit(
+    model=Event,
+    context_name="event",
     template_name="promotion/event_form.html",
     form_class=EventForm,
     allowed=_may_organise,
-    save=lambda actor, _event, fields: services.event_create(actor=actor, **fields),
+    create=services.event_create,
+    update=services.event_update,
     success="promotion:event_detail",
-    message=lambda event: _("Event %(name)s was recorded.") % {"name": event},
-)
-event_edit = FormScreen.as_view(
-    template_name="promotion/event_form.html",
-    form_class=EventForm,
-    model=Event,
-    context_name="event",
-    save=lambda actor, event, fields: services.event_update(actor=actor, event=event, **fields),
-    success="promotion:event_detail",
+    created=lambda event: _("Event %(name)s was recorded.") % {"name": event},
 )
 participant_add = FormScreen.as_view(
     template_name="promotion/participant_form.html",
@@ -157,7 +153,7 @@ contract_detail = DetailScreen.as_view(
 
 
 def figures(request):
-    provinces = selectors.provinces_for(request.user)
+    provinces = provinces_for(request.user)
     year = year_param(request.GET.get("year")) or timezone.localdate().year
     province = object_param(provinces, request.GET.get("province"))
     if province is None and provinces.count() == 1:

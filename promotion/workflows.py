@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import REGISTRY_EDITORS
-from core.workflow.definition import PRODUCER, Transition, Workflow
+from core.workflow.definition import PRODUCER, Transition, Workflow, closing
 from promotion.choices import ContractStatus as S
 
 # Who moves a contract: those who may change it (``Contract.objects.restrict(user, CHANGE)``,
@@ -37,14 +37,12 @@ CONTRACT = Workflow(
             target=S.COMPLETED,
             roles=EDITORS,
         ),
-        Transition(
+        closing(
             "cancel",
             _("Cancel the MOU or contract"),
             sources={S.SIGNED, S.IN_EXECUTION},
             target=S.CANCELLED,
             roles=EDITORS,
-            reason_required=True,
-            style="danger",
             confirm=_("A cancelled MOU or contract cannot be taken up again."),
         ),
     ),

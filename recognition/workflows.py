@@ -11,7 +11,7 @@ dismisses the proposal with the reason, kept as the proposal's ``dismissal_reaso
 from django.utils.translation import gettext_lazy as _
 
 from core import audit
-from core.workflow.definition import SYSTEM, Transition, Workflow
+from core.workflow.definition import SYSTEM, Transition, Workflow, send_back
 from recognition.choices import ProposalStatus as S
 from recognition.services import RECORDERS
 
@@ -52,16 +52,14 @@ REVOCATION = Workflow(
             roles={SYSTEM},
             apply=_decided,
         ),
-        Transition(
+        send_back(
             "dismiss",
             _("Dismiss the proposal"),
             sources={S.PROPOSED},
             target=S.DISMISSED,
             roles=RECORDERS,
-            reason_required=True,
             reason_field="dismissal_reason",
             reason_label=_("Reason for dismissal"),
-            style="secondary",
             apply=_dismissed,
             help_text=_("The certificate stays in force; a new finding may be proposed again."),
         ),

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.generic import DetailScreen, FormScreen, ListScreen
+from core.generic import DetailScreen, ListScreen, create_and_edit
 from core.scoping import CHANGE
 from registry import selectors, services
 from registry.forms import (
@@ -53,23 +53,17 @@ producer_detail = DetailScreen.as_view(
         )
     },
 )
-producer_create = FormScreen.as_view(
+producer_create, producer_edit = create_and_edit(
+    model=Producer,
+    context_name="producer",
     template_name="registry/producer_form.html",
     form_class=ProducerForm,
     allowed=lambda user: communes_for(user).exists(),
-    save=lambda actor, _obj, fields: services.producer_create(actor=actor, **fields),
+    edit_options={"form_class": ProducerEditForm},
+    create=services.producer_create,
+    update=services.producer_update,
     success="registry:producer_detail",
-    message=lambda producer: _("Producer %(name)s was registered.") % {"name": producer},
-)
-producer_edit = FormScreen.as_view(
-    template_name="registry/producer_form.html",
-    form_class=ProducerEditForm,
-    model=Producer,
-    context_name="producer",
-    save=lambda actor, producer, fields: services.producer_update(
-        actor=actor, producer=producer, **fields
-    ),
-    success="registry:producer_detail",
+    created=lambda producer: _("Producer %(name)s was registered.") % {"name": producer},
 )
 
 
@@ -120,24 +114,18 @@ product_detail = DetailScreen.as_view(
         "part_forms": {kind: form() for kind, (_m, form) in PRODUCT_PARTS.items()}
     },
 )
-product_create = FormScreen.as_view(
+product_create, product_edit = create_and_edit(
+    model=Product,
+    context_name="product",
     template_name="registry/product_form.html",
     form_class=ProductForm,
     allowed=lambda user: Producer.objects.restrict(user, CHANGE).exists(),
-    form_kwargs=lambda request, _obj: {"initial": request.GET.dict()},
-    save=lambda actor, _obj, fields: services.product_create(actor=actor, **fields),
+    create_options={"form_kwargs": lambda request, _obj: {"initial": request.GET.dict()}},
+    edit_options={"form_class": ProductEditForm},
+    create=services.product_create,
+    update=services.product_update,
     success="registry:product_detail",
-    message=lambda product: _("Product %(name)s was registered.") % {"name": product},
-)
-product_edit = FormScreen.as_view(
-    template_name="registry/product_form.html",
-    form_class=ProductEditForm,
-    model=Product,
-    context_name="product",
-    save=lambda actor, product, fields: services.product_update(
-        actor=actor, product=product, **fields
-    ),
-    success="registry:product_detail",
+    created=lambda product: _("Product %(name)s was registered.") % {"name": product},
 )
 
 

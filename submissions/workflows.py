@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Role
 from core import formatting
-from core.workflow.definition import PRODUCER, SYSTEM, Transition, Workflow
+from core.workflow.definition import PRODUCER, SYSTEM, Transition, Workflow, closing, send_back
 from core.workflow.forms import StepForm
 from submissions import rules
 from submissions.choices import Status as S
@@ -131,8 +131,6 @@ def _decided(dossier, data, actor):
     dossier.decided_on = data.get("decided_on") or timezone.localdate()
 
 
-NOTIFY = (notify_step,)  # after the commit: the producer and whoever acts next
-
 CLOSED = _("The dossier is closed: the product needs a new dossier to be evaluated again.")
 
 DOSSIER = Workflow(
@@ -146,6 +144,7 @@ DOSSIER = Workflow(
     detail_url_name="submissions:dossier_detail",
     select_related=("product__producer__current_unit__province", "round"),
     impossible=_("A dossier cannot go from “%(from)s” to “%(to)s”."),
+    effects=(notify_step,),  # after the commit: the producer and whoever acts next
     transitions=(
         # --- the producer and the commune ---------------------------------------------------
         Transition(
@@ -155,7 +154,6 @@ DOSSIER = Workflow(
             target=S.SUBMITTED,
             roles={PRODUCER, COMMUNE},
             apply=_submitted,
-            effects=NOTIFY,
         ),
         Transition(
             "resubmit",
@@ -164,7 +162,6 @@ DOSSIER = Workflow(
             target=S.SUBMITTED,
             roles={PRODUCER, COMMUNE},
             apply=_submitted,
-            effects=NOTIFY,
         ),
         Transition(
             "forward",
@@ -175,17 +172,13 @@ DOSSIER = Workflow(
             form=Form03Form,
             guards=(_has_form03,),
             apply=_forwarded,
-            effects=NOTIFY,
         ),
-        Transition(
+        send_back(
             "commune_return",
             _("Return for correction"),
             sources={S.SUBMITTED},
             target=S.RETURNED,
             roles={COMMUNE},
-            reason_required=True,
-            style="secondary",
-            effects=NOTIFY,
         ),
         Transition(
             "withdraw",
@@ -198,7 +191,6 @@ DOSSIER = Workflow(
                 "A withdrawn dossier cannot be reopened: to be evaluated, the product needs a "
                 "new dossier."
             ),
-            effects=NOTIFY,
         ),
         # --- the provincial office and the advisory group -----------------------------------
         Transition(
@@ -210,7 +202,6 @@ DOSSIER = Workflow(
             form=RoundStepForm,
             guards=(_has_round, _round_receives),
             apply=_round,
-            effects=NOTIFY,
         ),
         Transition(
             "council",
@@ -218,30 +209,23 @@ DOSSIER = Workflow(
             sources={S.ADVISORY},
             target=S.COUNCIL,
             roles={OFFICE, ADVISORY},
-            effects=NOTIFY,
         ),
-        Transition(
+        send_back(
             "province_return",
             _("Return for correction"),
             sources={S.FORWARDED, S.ADVISORY},
             target=S.RETURNED,
             roles={OFFICE},
-            reason_required=True,
-            style="secondary",
-            effects=NOTIFY,
         ),
-        Transition(
+        closing(
             "reject",
             _("Refuse the dossier"),
             sources={S.FORWARDED},
             target=S.NOT_RECOGNISED,
             roles={OFFICE},
-            reason_required=True,
-            style="danger",
             confirm=CLOSED,
             help_text=_("When the dossier has grounds for refusal before the evaluation."),
             apply=_decided,
-            effects=NOTIFY,
         ),
         # --- after the council ---------------------------------------------------------------
         Transition(
@@ -250,7 +234,6 @@ DOSSIER = Workflow(
             sources={S.COUNCIL},
             target=S.SCORED,
             roles={SYSTEM},  # the council's finalisation
-            effects=NOTIFY,
         ),
         Transition(
             "propose_central",
@@ -259,28 +242,21 @@ DOSSIER = Workflow(
             target=S.CENTRAL,
             roles={OFFICE},
             help_text=_("For a dossier of 90 points or more (5 stars)."),
-            effects=NOTIFY,
         ),
-        Transition(
+        send_back(
             "re_evaluate",
             _("Send back to the council"),
             sources={S.SCORED},
             target=S.COUNCIL,
             roles={OFFICE},
-            reason_required=True,
-            style="secondary",
-            effects=NOTIFY,
         ),
-        Transition(
+        send_back(
             "central_below",
             _("Back to the province (below 90 points)"),
             sources={S.CENTRAL},
             target=S.SCORED,
             roles={OFFICE},
-            reason_required=True,
-            style="secondary",
             help_text=_("The province then decides on the central council's score."),
-            effects=NOTIFY,
         ),
         Transition(
             "recognise",
@@ -289,19 +265,15 @@ DOSSIER = Workflow(
             target=S.RECOGNISED,
             roles={SYSTEM},  # the decision is recorded (recognition.services)
             apply=_decided,
-            effects=NOTIFY,
         ),
-        Transition(
+        closing(
             "not_recognise",
             _("Do not recognise"),
             sources={S.SCORED, S.CENTRAL},
             target=S.NOT_RECOGNISED,
             roles={OFFICE, SYSTEM},
-            reason_required=True,
-            style="danger",
             confirm=CLOSED,
             apply=_decided,
-            effects=NOTIFY,
         ),
     ),
 )

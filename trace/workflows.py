@@ -12,7 +12,7 @@ reject, withdraw); a member of the producer may withdraw its own batch. ``issuin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.workflow.definition import PRODUCER, SYSTEM, Transition, Workflow
+from core.workflow.definition import PRODUCER, SYSTEM, Transition, Workflow, closing
 from trace.choices import BatchStatus as S
 from trace.choices import ReportStatus, StampStatus
 from trace.models import STAMP_DECIDERS
@@ -123,14 +123,12 @@ STAMP_BATCH = Workflow(
             roles={SYSTEM},
             apply=_issued,
         ),
-        Transition(
+        closing(
             "withdraw",
             _("Withdraw the stamp batch"),
             sources={S.APPROVED, S.ISSUED},
             target=S.WITHDRAWN,
             roles=STAMP_DECIDERS | {PRODUCER},
-            reason_required=True,
-            style="danger",
             confirm=_(
                 "Every stamp of the batch will answer “withdrawn” to consumers who verify it."
             ),
@@ -162,16 +160,14 @@ STAMP = Workflow(
     select_related=("batch__product__producer__current_unit",),
     impossible=_("This stamp is already withdrawn."),
     transitions=(
-        Transition(
+        closing(
             "withdraw",
             _("Withdraw this stamp"),
             sources={StampStatus.ACTIVE},
             target=StampStatus.WITHDRAWN,
             roles=STAMP_DECIDERS | {PRODUCER},
-            reason_required=True,
             reason_field="withdrawn_reason",
             reason_label=_("Reason for withdrawal"),
-            style="danger",
             apply=_stamp_withdrawn,
             confirm=_("Its address will then answer that the stamp was withdrawn."),
         ),

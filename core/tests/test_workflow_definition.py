@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core.scoping import Grant, Scope
-from core.workflow.definition import PRODUCER, SYSTEM, Transition, Workflow
+from core.workflow.definition import PRODUCER, SYSTEM, Transition, Workflow, closing, send_back
 
 
 class State(models.TextChoices):
@@ -55,6 +55,14 @@ def test_a_step_is_found_by_its_action_or_by_its_target_from_the_current_state_o
     # a logged step without an action code is named by its (from, to)
     assert flow.label_of(SimpleNamespace(action="", from_status="b", to_status="c")) == "End"
     assert flow.label_of(SimpleNamespace(action="gone", from_status="c", to_status="a")) == ""
+
+
+def test_a_step_back_asks_why_and_a_closing_step_also_asks_for_confirmation():
+    back = send_back("return", "Return", sources={"b"}, target="a", roles={"r"})
+    assert back.reason_required and back.style == "secondary" and not back.irreversible
+    end = closing("cancel", "Cancel", sources={"a"}, target="c", roles={"r"}, confirm="Final.")
+    assert end.reason_required and end.style == "danger" and end.confirm == "Final."
+    assert end.irreversible
 
 
 LEVELS = ("province", "district", "commune")

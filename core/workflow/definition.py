@@ -75,6 +75,20 @@ class Transition:
         return bool(self.roles - {SYSTEM})
 
 
+def send_back(action: str, label: Any, **kwargs: Any) -> Transition:
+    """A step back (a return for correction, a re-evaluation): it says why, so the reason is
+    required, and it is not the positive step, so its button is secondary."""
+    return Transition(action, label, reason_required=True, style="secondary", **kwargs)
+
+
+def closing(action: str, label: Any, *, confirm: Any, **kwargs: Any) -> Transition:
+    """A step that ends the object for good (cancel, withdraw, refuse): it says why, its
+    button is the destructive one, and it asks for confirmation saying what cannot be undone."""
+    return Transition(
+        action, label, reason_required=True, style="danger", confirm=confirm, **kwargs
+    )
+
+
 @dataclass(frozen=True)
 class Step:
     """What ``transition()`` did, handed to the effects after the commit."""
@@ -103,6 +117,8 @@ class Workflow:
     # Wording of the refusal when a step does not exist from the current state.
     impossible: Any = ""
     object_roles: ObjectRoles | None = None
+    # Effects of every step (a notice to the people concerned), run after the step's own.
+    effects: tuple[Effect, ...] = ()
 
     def __post_init__(self):
         actions = [t.action for t in self.transitions]

@@ -142,7 +142,7 @@ def transition(
             reason=reason,
         )
         done = Step(wf, step, source, actor, reason, data)
-        for effect in step.effects:
+        for effect in (*step.effects, *wf.effects):
             transaction.on_commit(partial(effect, obj, done))
     return obj
 

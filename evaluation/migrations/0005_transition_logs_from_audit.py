@@ -4,6 +4,8 @@ requested, a result finalised, a self-assessment finalised. The audit events sta
 
 from django.db import migrations
 
+from core.workflow.migration import audited_steps, log_row
+
 # audit action → (model of the target, log model, its foreign key, action, from, to)
 STEPS = {
     "ocop.council_session.closed": (
@@ -42,29 +44,11 @@ STEPS = {
 
 
 def logs_from_audit(apps, schema_editor):
-    AuditEvent = apps.get_model("core", "AuditEvent")
-    ContentType = apps.get_model("contenttypes", "ContentType")
     for code, (target, log_name, fk, action, source, to) in STEPS.items():
-        content_type = ContentType.objects.filter(app_label="evaluation", model=target).first()
-        if content_type is None:
-            continue
-        target_model = apps.get_model("evaluation", content_type.model)
         log = apps.get_model("evaluation", log_name)
-        existing = set(target_model.objects.values_list("pk", flat=True))
-        events = AuditEvent.objects.filter(action=code, target_type=content_type)
         log.objects.bulk_create(
-            log(
-                **{fk: int(event.target_id)},
-                action=action,
-                from_status=source(event),
-                to_status=to,
-                actor_id=event.actor_id,
-                at=event.at,
-                reason=event.reason,
-                request_id=event.request_id,
-            )
-            for event in events.order_by("at", "pk")
-            if event.target_id.isdigit() and int(event.target_id) in existing
+            log_row(log, fk, pk, event, action=action, from_status=source(event), to_status=to)
+            for pk, event in audited_steps(apps, "evaluation", target, [code])
         )
 
 

@@ -9,11 +9,9 @@ import pytest
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from accounts import services as accounts_services
 from accounts.choices import REGISTRY_EDITORS, Role
-from api.services import token_create
 from core.models import AuditEvent
 from core.scoping import CHANGE
 from core.workflow.definition import PRODUCER, get
@@ -283,14 +281,11 @@ def test_the_migration_logs_the_audited_status_changes(personas, make_point):
     assert not silent.transitions.exists()
 
 
-def test_the_api_takes_the_steps(personas, point):
+def test_the_api_takes_the_steps(personas, point, token_client):
     url = f"/api/v1/sales-points/{point.pk}/actions/"
 
     def api(user):
-        _t, raw = token_create(actor=user, name="t", scopes=["market:write"], days=1)
-        client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
-        return client
+        return token_client(user, "market:write")
 
     office = api(personas.provincial)
     assert [a["action"] for a in office.get(url).json()] == ["suspend", "close"]

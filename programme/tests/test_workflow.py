@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from core.models import AuditEvent
+from core.models import AuditEvent, Notice
 from core.workflow.service import allowed
 from programme import services
 from programme.choices import IdeaStatus, PlanStatus
@@ -43,6 +43,17 @@ class TestIdeas:
             personas.provincial,
         )
         assert AuditEvent.objects.for_object(idea).filter(action="ocop.idea.transitioned").exists()
+
+    def test_every_step_tells_the_producers_members_after_the_commit(
+        self, personas, make_idea, django_capture_on_commit_callbacks
+    ):
+        idea = make_idea()
+        with django_capture_on_commit_callbacks(execute=True):
+            services.idea_transition(
+                actor=personas.commune, idea=idea, to=IdeaStatus.RETURNED, reason="Thiếu ảnh."
+            )
+        notice = Notice.objects.get(user=personas.producer)
+        assert "Thiếu ảnh." in notice.text and notice.url.endswith(f"/{idea.pk}/")
 
     def test_returning_an_idea_needs_reasons(self, personas, make_idea):
         idea = make_idea()

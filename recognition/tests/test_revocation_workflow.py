@@ -11,9 +11,7 @@ from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.test import APIClient
 
-from api.services import token_create
 from core import audit
 from core.models import AuditEvent
 from core.workflow.definition import SYSTEM, get
@@ -288,14 +286,11 @@ def test_the_migration_logs_each_proposal_closed_before(rec, proposal):
     )
 
 
-def test_the_api_dismisses_a_proposal(rec, proposal):
+def test_the_api_dismisses_a_proposal(rec, proposal, token_client):
     url = f"/api/v1/revocation-proposals/{proposal.pk}/actions/"
 
     def api(user):
-        _t, raw = token_create(actor=user, name="t", scopes=["recognition:write"], days=1)
-        client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
-        return client
+        return token_client(user, "recognition:write")
 
     office = api(rec.provincial)
     steps = office.get(url).json()

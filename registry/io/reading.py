@@ -40,6 +40,36 @@ class Table:
     rows: list[tuple[int, tuple[Any, ...]]] = field(default_factory=list)
 
 
+@dataclass
+class SheetRow:
+    """One data row of a simple import (sales points, attendance): its number in the file,
+    the values read and the problems found, each at its column's header."""
+
+    number: int
+    values: dict[str, Any] = field(default_factory=dict)
+    errors: list[tuple[str, str]] = field(default_factory=list)
+
+    def error(self, header: str, message) -> None:
+        self.errors.append((header, str(message)))
+
+
+@dataclass
+class SheetReport:
+    """What a simple import read and whether it wrote: written only when every row is ok."""
+
+    rows: list = field(default_factory=list)
+    file_errors: list[str] = field(default_factory=list)
+    written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.file_errors and all(not r.errors for r in self.rows)
+
+    @property
+    def error_rows(self) -> list:
+        return [r for r in self.rows if r.errors]
+
+
 def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 

@@ -7,11 +7,9 @@ import re
 import pytest
 from django.apps import apps
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from accounts import services as accounts_services
 from accounts.choices import Role
-from api.services import token_create
 from core.models import AuditEvent
 from core.workflow.definition import get
 from core.workflow.service import allowed
@@ -232,14 +230,11 @@ def test_the_migration_logs_each_report_handled_before(trace, report):
     assert get("fake_report").label_of(row) == str(get("fake_report").action("handle").label)
 
 
-def test_the_api_marks_a_report_as_handled(trace, people, report):
+def test_the_api_marks_a_report_as_handled(trace, people, report, token_client):
     url = f"/api/v1/fake-reports/{report.pk}/actions/"
 
     def api(user):
-        _t, raw = token_create(actor=user, name="t", scopes=["trace:write"], days=1)
-        client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
-        return client
+        return token_client(user, "trace:write")
 
     office = api(trace.provincial)
     assert office.get(url).json() == [

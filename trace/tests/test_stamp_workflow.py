@@ -8,11 +8,9 @@ import pytest
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from accounts import services as accounts_services
 from accounts.choices import Role
-from api.services import token_create
 from core.models import AuditEvent
 from core.workflow.definition import PRODUCER, get
 from core.workflow.service import allowed
@@ -197,14 +195,11 @@ def test_the_migration_logs_each_audited_withdrawal(trace, stamp):
     assert get("stamp").label_of(row) == str(get("stamp").action("withdraw").label)
 
 
-def test_the_api_withdraws_a_stamp(trace, people, stamp):
+def test_the_api_withdraws_a_stamp(trace, people, stamp, token_client):
     url = f"/api/v1/stamps/{stamp.pk}/actions/"
 
     def api(user):
-        _t, raw = token_create(actor=user, name="t", scopes=["trace:write"], days=1)
-        client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
-        return client
+        return token_client(user, "trace:write")
 
     office = api(trace.provincial)
     assert [a["action"] for a in office.get(url).json()] == ["withdraw"]
