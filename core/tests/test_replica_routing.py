@@ -28,6 +28,7 @@ router = ReplicaRouter()
 
 @contextlib.contextmanager
 def _replica_alias(name: str):
+    configured = connections.settings.get(REPLICA)  # DATABASE_REPLICA_URL: put back after
     connections.settings[REPLICA] = {**connections.settings["default"], "NAME": name}
     try:
         yield
@@ -36,7 +37,10 @@ def _replica_alias(name: str):
             connections[REPLICA].close()
         with contextlib.suppress(AttributeError):
             del connections[REPLICA]
-        del connections.settings[REPLICA]
+        if configured is None:
+            del connections.settings[REPLICA]
+        else:
+            connections.settings[REPLICA] = configured
 
 
 @pytest.fixture(autouse=True)
