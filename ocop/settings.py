@@ -166,6 +166,26 @@ else:
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
         None if _prepare == "off" else int(_prepare)
     )
+# A PostgreSQL streaming replica for the reads that may be a few seconds behind (the public
+# catalogue, open data, dashboard figures): core.replica, ADR 0036. Same engine and options
+# as the primary; in tests it is a mirror of the test database, never a second one.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    _replica = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=DATABASES["default"]["CONN_HEALTH_CHECKS"],
+    )
+    DATABASES["replica"] = {
+        **DATABASES["default"],
+        **_replica,
+        "OPTIONS": {**DATABASES["default"].get("OPTIONS", {}), **_replica.get("OPTIONS", {})},
+        "TEST": {"MIRROR": "default"},
+    }
+    if "postgresql" in DATABASES["replica"]["ENGINE"]:
+        # an unreachable replica costs one request per process this long, then is left
+        # alone for a while (core.replica.REPLICA_RETRY_AFTER)
+        DATABASES["replica"]["OPTIONS"].setdefault("connect_timeout", 2)
+DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Django 6 will assume https for scheme-less URLs in forms; opt in now (and silence the warning).

@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
+from core.replica import reads_from_replica
 from public import opendata, selectors
 from public.catalogue_forms import CatalogueFilterForm
 from registry.choices import ChannelKind, LegalForm
@@ -43,6 +44,7 @@ def _official_url(path: str) -> str:
 
 @login_not_required
 @require_safe
+@reads_from_replica
 def catalogue(request):
     today = timezone.localdate()
     form = CatalogueFilterForm(request.GET or None, today=today)
@@ -106,6 +108,7 @@ def _json_ld(request, product, certificate, images) -> str:
 
 @login_not_required
 @require_safe
+@reads_from_replica
 def product_page(request, code):
     today = timezone.localdate()
     product = selectors.public_product(code, today)
@@ -131,6 +134,7 @@ def product_page(request, code):
 
 @login_not_required
 @require_safe
+@reads_from_replica
 def producer_page(request, code):
     today = timezone.localdate()
     producer = selectors.public_producer(code, today)
@@ -162,6 +166,7 @@ def _export(request):
 
 @login_not_required
 @require_safe
+@reads_from_replica
 def open_data_csv(request):
     today, _filters, records = _export(request)
     response = StreamingHttpResponse(
@@ -173,6 +178,7 @@ def open_data_csv(request):
 
 @login_not_required
 @require_safe
+@reads_from_replica
 def open_data_json(request):
     today, filters, records = _export(request)
     response = StreamingHttpResponse(

@@ -5,6 +5,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 
+from core.replica import reads_from_replica
 from public import selectors
 from registry.models import ProductImage
 
@@ -18,6 +19,7 @@ CONTENT_TYPES = {
 
 @login_not_required
 @require_safe
+@reads_from_replica
 def product_image(request, pk):
     image = get_object_or_404(
         ProductImage.objects.filter(product__in=selectors.recognised_products().values("pk")),
