@@ -1,4 +1,4 @@
-"""Reads that may come from a PostgreSQL streaming replica (ADR 0036).
+"""Reads that may come from a PostgreSQL streaming replica (ADR 0037).
 
 One mechanism: a context, "this request's reads may come from the replica", entered by
 ``reads_from_replica`` (a view decorator) or ``on_replica(func, …)`` (a call), and

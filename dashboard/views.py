@@ -12,7 +12,7 @@ def home(request):
 
     The tiles and figures (counts and overviews) may come from the read replica, a few
     seconds behind; the inbox, what waits on this user and changes with what they have
-    just done, is read from the primary (ADR 0036)."""
+    just done, is read from the primary (ADR 0037)."""
     user = request.user
     context = {
         "role": user.primary_role,

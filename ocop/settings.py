@@ -167,7 +167,7 @@ else:
         None if _prepare == "off" else int(_prepare)
     )
 # A PostgreSQL streaming replica for the reads that may be a few seconds behind (the public
-# catalogue, open data, dashboard figures): core.replica, ADR 0036. Same engine and options
+# catalogue, open data, dashboard figures): core.replica, ADR 0037. Same engine and options
 # as the primary; in tests it is a mirror of the test database, never a second one.
 if os.environ.get("DATABASE_REPLICA_URL"):
     _replica = dj_database_url.parse(

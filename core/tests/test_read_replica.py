@@ -1,4 +1,4 @@
-"""Reads from a PostgreSQL streaming replica (issue 17, item 5; ADR 0036), proved on a
+"""Reads from a PostgreSQL streaming replica (issue 17, item 5; ADR 0037), proved on a
 primary and a replica of the test's own: two private clusters (``initdb`` in a temporary
 folder, free ports on 127.0.0.1, sockets in that folder; the shared server on 5432 is never
 touched), the replica made with ``pg_basebackup -R`` and streaming from the primary.

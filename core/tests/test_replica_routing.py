@@ -1,4 +1,4 @@
-"""The read-replica router and its context (core.replica, ADR 0036) on the test database.
+"""The read-replica router and its context (core.replica, ADR 0037) on the test database.
 The replica alias is added for a test and pointed at a file of its own (or at nothing, to
 see the fallback); the real streaming replica is test_read_replica.py's."""
 
