@@ -109,6 +109,23 @@ def _round_receives(dossier, data):
     return None
 
 
+def _potentially_five_stars(dossier):
+    """Art. 7(3)(e): only a product "có tiềm năng đạt 5 sao (đạt từ 90 trở lên)" goes on to
+    the ministry; the council's finalised score band says whether it does."""
+    result = (
+        dossier.evaluations.filter(status="finalised")
+        .order_by("-finalised_at", "-pk")
+        .values("total", "band_star")
+        .first()
+    )
+    if result is None or (result["band_star"] or 0) < 5:
+        return _(
+            "Only a product of 90 points or more (potentially 5 stars) is proposed to the "
+            "central council; the province decides on 3 and 4 stars itself."
+        )
+    return None
+
+
 # --- what a step sets besides the status -----------------------------------------------------
 def _submitted(dossier, data, actor):
     dossier.submitted_on = timezone.localdate()
@@ -241,6 +258,7 @@ DOSSIER = Workflow(
             sources={S.SCORED},
             target=S.CENTRAL,
             roles={OFFICE},
+            precondition=_potentially_five_stars,
             help_text=_("For a dossier of 90 points or more (5 stars)."),
         ),
         send_back(

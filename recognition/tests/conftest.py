@@ -30,12 +30,37 @@ def walk(actor, dossier, to=Status.SCORED, round_=None):
         (Status.CENTRAL, {}),
     ]
     for status, changes in steps:
+        if status == Status.CENTRAL:
+            _council_result_of_90_points(dossier)
         dossier = submission_services.dossier_transition(
             actor=actor, dossier=dossier, to=status, system=True, **changes
         )
         if status == to:
             return dossier
     raise AssertionError(f"cannot walk to {to}")
+
+
+def _council_result_of_90_points(dossier):
+    """The provincial council's finalised result that lets a dossier go on to the central
+    council (Art. 7(3)(e): 90 points or more), recorded directly: the scoring itself is
+    tested in evaluation/tests."""
+    from evaluation.councils import Council, CouncilSession, Evaluation
+    from evaluation.models import CriteriaSheet
+
+    council = Council.objects.create(
+        name="Hội đồng thử", province=dossier.product.producer.current_unit.province
+    )
+    session = CouncilSession.objects.create(council=council)
+    Evaluation.objects.create(
+        dossier=dossier,
+        session=session,
+        sheet=CriteriaSheet.objects.first(),
+        status="finalised",
+        total=92,
+        band_star=5,
+        star=5,
+        finalised_at=timezone.now(),
+    )
 
 
 @pytest.fixture

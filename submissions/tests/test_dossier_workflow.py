@@ -150,9 +150,9 @@ BUTTONS = {
         "admin": ["council", "province_return"],
     },
     S.COUNCIL: {},
-    S.SCORED: {
-        "provincial": ["propose_central", "re_evaluate", "not_recognise"],
-        "admin": ["propose_central", "re_evaluate", "not_recognise"],
+    S.SCORED: {  # no council result of 90 points or more: not for the central council
+        "provincial": ["re_evaluate", "not_recognise"],
+        "admin": ["re_evaluate", "not_recognise"],
     },
     S.CENTRAL: {
         "provincial": ["central_below", "not_recognise"],
@@ -220,8 +220,50 @@ def test_who_sees_which_button(client, people):
                     t for t, roles in OLD_TABLE[status].items() if "commune_officer" in roles
                 }
                 assert new <= old and old - new == communes, status
+            elif status == S.SCORED:
+                # the old rule offered the central council for any score (Art. 7(3)(e): only
+                # from 90 points; test_only_a_result_of_90_points_goes_to_the_central_council)
+                assert old - new == ({S.CENTRAL} if S.CENTRAL in old else set()), (status, who)
+                assert new <= old, (status, who)
             else:
                 assert new == old, (status, who)
+
+
+@pytest.mark.parametrize("total, band, offered", [(92, 5, True), (89.5, 4, False)])
+def test_only_a_result_of_90_points_goes_to_the_central_council(people, total, band, offered):
+    """Art. 7(3)(e): "Đối với các sản phẩm có tiềm năng đạt 5 sao (đạt từ 90 trở lên)" the
+    province sends the dossier to the ministry; below 90 it decides itself."""
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from evaluation.councils import Council, CouncilSession, Evaluation
+    from evaluation.models import CriteriaSheet
+    from submissions import services
+
+    dossier = people.dossier
+    Dossier.objects.filter(pk=dossier.pk).update(status=S.SCORED)
+    dossier.refresh_from_db()
+    council = Council.objects.create(name="Hội đồng tỉnh", province=people.units.danang)
+    Evaluation.objects.create(
+        dossier=dossier,
+        session=CouncilSession.objects.create(council=council),
+        sheet=CriteriaSheet.objects.first(),
+        status="finalised",
+        total=total,
+        band_star=band,
+        star=band,
+        finalised_at=timezone.now(),
+    )
+    actions = [t.action for t in allowed(people.provincial, dossier)]
+    assert ("propose_central" in actions) is offered
+    if offered:
+        services.dossier_transition(actor=people.provincial, dossier=dossier, to=S.CENTRAL)
+        assert Dossier.objects.get(pk=dossier.pk).status == S.CENTRAL
+    else:
+        with pytest.raises(ValidationError) as refused:
+            services.dossier_transition(actor=people.provincial, dossier=dossier, to=S.CENTRAL)
+        assert "90" in str(refused.value)
+        assert Dossier.objects.get(pk=dossier.pk).status == S.SCORED
 
 
 def test_roles_are_those_granted_for_the_dossiers_commune_or_province(people):
