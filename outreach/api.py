@@ -8,6 +8,13 @@ from outreach.forms import RepresentativeForm
 from outreach.models import Attendance, CommunicationActivity, Course
 
 # the course page's "add a producer's representative" (``outreach.views.attendance_add``)
+REMOVE_ATTENDEE = ActionScreen.as_view(  # ``outreach.views.attendance_remove``
+    model=Course,
+    rows=lambda course: course.attendances.all(),
+    act=lambda actor, attendance, fields: services.attendance_remove(
+        actor=actor, attendance=attendance
+    ),
+)
 ADD_ATTENDEE = ActionScreen.as_view(
     model=Course,
     form_class=RepresentativeForm,
@@ -39,7 +46,7 @@ resource(
     filters=("unit",),
     create_screen=screens.course_create,
     edit_screen=screens.course_edit,
-    row_screens={"add-attendee": ADD_ATTENDEE},
+    row_screens={"add-attendee": ADD_ATTENDEE, "remove-attendee": REMOVE_ATTENDEE},
 )
 resource(
     "attendances",

@@ -20,6 +20,11 @@ ADD_TARGET = ActionScreen.as_view(
     form_kwargs=lambda request, plan: {"plan": plan},
     act=lambda actor, plan, fields: services.target_create(actor=actor, plan=plan, **fields),
 )
+DELETE_TARGET = ActionScreen.as_view(  # ``plans.views.target_delete``
+    model=Plan,
+    rows=lambda plan: plan.targets.all(),
+    act=lambda actor, target, fields: services.target_delete(actor=actor, target=target),
+)
 EDIT_TARGET = ActionScreen.as_view(
     model=Plan,
     rows=lambda plan: plan.targets.all(),
@@ -96,7 +101,11 @@ resource(
     viewset=PlanViewSet,
     create_screen=screens.plan_create,
     edit_screen=screens.plan_edit,
-    row_screens={"add-target": ADD_TARGET, "edit-target": EDIT_TARGET},
+    row_screens={
+        "add-target": ADD_TARGET,
+        "edit-target": EDIT_TARGET,
+        "delete-target": DELETE_TARGET,
+    },
 )
 resource(
     "targets",

@@ -132,6 +132,11 @@ def test_a_course_takes_a_producers_representative(personas):
     assert added.status_code == 200, added.content
     row = Attendance.objects.get(pk=added.json()["result"])
     assert row.course_id == course and row.person_name == "Nguyễn Văn A"
+    remove = f"/api/v1/courses/{course}/remove-attendee/"
+    other = _client(personas.other_province, "outreach:write")
+    assert other.post(remove, {"row": row.pk}, format="json").status_code == 404
+    assert client.post(remove, {"row": row.pk}, format="json").status_code == 200
+    assert not Attendance.objects.filter(pk=row.pk).exists()
 
 
 def test_an_inspection_records_a_finding(personas):
@@ -194,3 +199,9 @@ def test_a_plan_takes_and_changes_a_target(personas):
     assert changed.status_code == 200, changed.content
     target.refresh_from_db()
     assert target.value == 12
+    delete = f"/api/v1/plans/{plan}/delete-target/"
+    other = _client(personas.other_province, "plans:write")
+    assert other.post(delete, {"row": target.pk}, format="json").status_code == 404
+    assert client.post(delete, {"row": "x"}, format="json").status_code in {400, 404}
+    assert client.post(delete, {"row": target.pk}, format="json").status_code == 200
+    assert not Target.objects.filter(pk=target.pk).exists()
