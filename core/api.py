@@ -40,6 +40,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core.api_writes import form_errors, screen_writes_mixin
 from core.scoping import VIEW, in_scope
 
 logger = logging.getLogger(__name__)
@@ -277,6 +278,10 @@ class Resource:
     public: bool = False  # reference data every signed-in caller may read (units)
     workflow: WorkflowAdapter | None = None  # adds …/{id}/actions/
     updated: str | None = None  # the field of ``updated_since`` (default: updated_at)
+    # the screens that write it, taken as they are (``core.api_writes``): POST, PATCH, rows
+    create_screen: Any = None
+    edit_screen: Any = None
+    row_screens: dict[str, Any] = field(default_factory=dict)
 
     def serializer_class(self):
         if self.serializer is not None:
@@ -290,6 +295,13 @@ class Resource:
 
     def viewset_class(self):
         base = self.viewset or ScopedReadViewSet
+        serializer = self.serializer_class()
+        if self.create_screen or self.edit_screen or self.row_screens:
+            base = type(
+                f"{self.model.__name__}WritesBase",
+                (screen_writes_mixin(self, serializer), base),
+                {},
+            )
         if self.workflow is not None:
             base = type(f"{self.model.__name__}WorkflowBase", (WorkflowActionsMixin, base), {})
         filterset = self.filterset or (
@@ -301,7 +313,7 @@ class Resource:
         attrs = {
             "resource": self,
             "module": self.module,
-            "serializer_class": self.serializer_class(),
+            "serializer_class": serializer,
             "filterset_class": filterset,
             "updated_field": updated,
             "workflow": self.workflow,
@@ -331,16 +343,6 @@ def scoped_object(model, user, pk, field_name: str, action: str = VIEW):
     if found is None:
         raise exceptions.ValidationError({field_name: [_("No such record in your scope.")]})
     return found
-
-
-def form_errors(form) -> dict[str, list[str]]:
-    """A screen's form errors as the API's field messages."""
-    return {
-        (name if name != "__all__" else api_settings.NON_FIELD_ERRORS_KEY): [
-            str(m) for m in messages
-        ]
-        for name, messages in form.errors.items()
-    }
 
 
 def etag_of(data) -> str:

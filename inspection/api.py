@@ -1,6 +1,9 @@
 """Inspection plans, inspections, findings, violations and corrective actions."""
 
 from core.api import WorkflowAdapter, resource
+from core.generic import ActionScreen
+from inspection import views as screens
+from inspection.forms import FindingForm
 from inspection.models import CorrectiveAction, Finding, Inspection, InspectionPlan, Violation
 
 resource(
@@ -19,10 +22,27 @@ resource(
         "updated_at",
     ),
     filters=("province", "year"),
+    create_screen=screens.plan_create,
+    edit_screen=screens.plan_edit,
 )
 
 
 WORKFLOW = WorkflowAdapter.of("inspection")
+
+
+# the field form of ``inspection.views.finding_add`` (photos are taken on the screen): the
+# finding, its violation, corrective action and revocation proposal in one transaction
+def _add_finding(actor, inspection, fields):
+    screens.record_finding(actor, inspection, fields)
+    return inspection.findings.order_by("-pk").first()  # the row written
+
+
+ADD_FINDING = ActionScreen.as_view(
+    model=Inspection,
+    form_class=FindingForm,
+    form_kwargs=lambda request, inspection: {"inspection": inspection},
+    act=_add_finding,
+)
 
 resource(
     "inspections",
@@ -46,6 +66,9 @@ resource(
     ),
     filters=("plan", "producer", "product", "status"),
     workflow=WORKFLOW,
+    create_screen=screens.inspection_create,
+    edit_screen=screens.inspection_edit,
+    row_screens={"add-finding": ADD_FINDING},
 )
 resource(
     "findings",

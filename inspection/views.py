@@ -169,7 +169,7 @@ def finding_add(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            proposal = _record_finding(request.user, inspection, data)
+            proposal = record_finding(request.user, inspection, data)
         except ValidationError as exc:
             apply_validation_error(form, exc, {"kind": "violation_kind", "file": "photos"})
         else:
@@ -192,7 +192,7 @@ def finding_add(request, pk):
 
 
 @transaction.atomic
-def _record_finding(user, inspection, data):
+def record_finding(user, inspection, data):
     finding = services.finding_add(
         actor=user,
         inspection=inspection,

@@ -1,6 +1,7 @@
 """Sales points and OCOP centres with the products they carry."""
 
 from core.api import WorkflowAdapter, resource
+from market import views as screens
 from market.models import SalesPoint, SalesPointProduct
 
 resource(
@@ -35,6 +36,10 @@ resource(
     # suspend, reopen, close (``market.workflows.SALES_POINT``): ``{"action": "close",
     # "reason": …, "closed_on": "2026-01-31"}``
     workflow=WorkflowAdapter.of("sales_point"),
+    create_screen=screens.point_create,
+    edit_screen=screens.point_edit,
+    # list a product at the point ({"product", "valid_from"}); stop listing one ({"row", …})
+    row_screens={"carry-product": screens.product_add, "stop-carrying": screens.product_stop},
 )
 resource(
     "sales-point-products",

@@ -6,8 +6,32 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api import ScopedReadViewSet, resource
-from plans import selectors
+from core.generic import ActionScreen
+from plans import selectors, services
+from plans import views as screens
+from plans.forms import TargetForm
 from plans.models import Plan, Target
+
+# the plan page's target form (``plans.views.target_create`` / ``target_edit``): the same
+# form, given the plan, and the same services
+ADD_TARGET = ActionScreen.as_view(
+    model=Plan,
+    form_class=TargetForm,
+    form_kwargs=lambda request, plan: {"plan": plan},
+    act=lambda actor, plan, fields: services.target_create(actor=actor, plan=plan, **fields),
+)
+DELETE_TARGET = ActionScreen.as_view(  # ``plans.views.target_delete``
+    model=Plan,
+    rows=lambda plan: plan.targets.all(),
+    act=lambda actor, target, fields: services.target_delete(actor=actor, target=target),
+)
+EDIT_TARGET = ActionScreen.as_view(
+    model=Plan,
+    rows=lambda plan: plan.targets.all(),
+    form_class=TargetForm,
+    form_kwargs=lambda request, plan: {"plan": plan},
+    act=lambda actor, target, fields: services.target_update(actor=actor, target=target, **fields),
+)
 
 
 class TargetValue(serializers.Serializer):
@@ -75,6 +99,13 @@ resource(
     ),
     filters=("province", "year"),
     viewset=PlanViewSet,
+    create_screen=screens.plan_create,
+    edit_screen=screens.plan_edit,
+    row_screens={
+        "add-target": ADD_TARGET,
+        "edit-target": EDIT_TARGET,
+        "delete-target": DELETE_TARGET,
+    },
 )
 resource(
     "targets",

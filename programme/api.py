@@ -1,6 +1,7 @@
 """Product ideas, business plans, support decisions and allocations."""
 
 from core.api import WorkflowAdapter, resource
+from programme import views as screens
 from programme.models import (
     BusinessPlan,
     Disbursement,
@@ -37,6 +38,8 @@ resource(
     ),
     filters=("producer", "year", "status"),
     workflow=WORKFLOW,
+    create_screen=screens.idea_create,
+    edit_screen=screens.idea_edit,
 )
 
 

@@ -1,6 +1,7 @@
 """Fairs and other promotion events, participation, MOUs and contracts."""
 
 from core.api import WorkflowAdapter, resource
+from promotion import views as screens
 from promotion.models import Contract, Event, Participation
 
 resource(
@@ -25,6 +26,12 @@ resource(
         "updated_at",
     ),
     filters=("kind", "province"),
+    create_screen=screens.event_create,
+    edit_screen=screens.event_edit,
+    row_screens={
+        "add-participant": screens.participant_add,
+        "remove-participant": screens.participant_remove,
+    },
 )
 resource(
     "participations",
@@ -68,4 +75,5 @@ resource(
     ),
     filters=("kind", "producer", "status"),
     workflow=WORKFLOW,
+    create_screen=screens.contract_create,
 )

@@ -8,6 +8,8 @@ from rest_framework.decorators import action
 
 from core.api import ScopedReadViewSet, resource
 from registry import documents as docs
+from registry import views as screens
+from registry import views_documents as document_screens
 from registry.filtersets import ProducerFilter, ProductFilter
 from registry.models import Document, Producer, Product
 
@@ -63,6 +65,8 @@ resource(
         "updated_at",
     ),
     filterset=ProducerFilter,
+    create_screen=screens.producer_create,
+    edit_screen=screens.producer_edit,
 )
 resource(
     "products",
@@ -96,6 +100,8 @@ resource(
         )
     },
     queryset=lambda user, qs: qs.with_stars(),
+    create_screen=screens.product_create,
+    edit_screen=screens.product_edit,
 )
 resource(
     "documents",
@@ -119,4 +125,6 @@ resource(
     ),
     filters=("producer", "product", "doc_type"),
     viewset=DocumentViewSet,
+    # the file itself is uploaded on the producer's page; its metadata is edited here
+    edit_screen=document_screens.document_edit,
 )
