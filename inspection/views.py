@@ -18,7 +18,13 @@ from core.generic import FormScreen, ListScreen
 from core.listing import recent_years, render_page, xlsx_response
 from core.scoping import CHANGE, scope_of
 from inspection import exporting, selectors, services
-from inspection.choices import ActionState, InspectionKind, InspectionStatus, ViolationKind
+from inspection.choices import (
+    RECORDING_STATUSES,
+    ActionState,
+    InspectionKind,
+    InspectionStatus,
+    ViolationKind,
+)
 from inspection.forms import (
     ActionDoneForm,
     FindingForm,
@@ -161,7 +167,7 @@ def inspection_detail(request, pk):
             "inspection": inspection,
             "findings": findings,
             "can_change": can_change,
-            "can_record": can_change and inspection.status in {"in_progress", "completed"},
+            "can_record": can_change and inspection.status in RECORDING_STATUSES,
             "done_form": ActionDoneForm(),
             "subject": selectors.subject_label(inspection),
             "sees_revocations": _sees_revocations(request.user),
@@ -173,6 +179,11 @@ def finding_add(request, pk):
     """The field form: what was found, photos from the camera, the violation, the
     corrective action and, where the law allows, the revocation proposal — in one step."""
     inspection = _inspection(request, pk, CHANGE)
+    try:
+        services.check_recording(inspection)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("inspection:inspection_detail", pk=pk)
     form = FindingForm(request.POST or None, request.FILES or None, inspection=inspection)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -104,6 +104,21 @@ def test_only_the_office_and_inspectors_of_the_province_record_findings(
     assert response.status_code == (302 if status == 200 else 404)
 
 
+def test_a_completed_inspection_offers_no_finding_and_refuses_one(client, world):
+    c = _client(client, world.inspector)
+    detail = reverse("inspection:inspection_detail", args=[world.hoi_an.pk])
+    assert 'data-testid="finding-add"' in c.get(detail).content.decode()
+    services.inspection_transition(
+        actor=world.inspector, inspection=world.hoi_an, to="completed", conclusion="Đạt."
+    )
+    assert 'data-testid="finding-add"' not in c.get(detail).content.decode()
+    url = reverse("inspection:finding_add", args=[world.hoi_an.pk])
+    assert c.get(url).url == detail
+    response = c.post(url, {"description": "Thêm một phát hiện.", "found_on": TODAY()})
+    assert response.status_code == 302 and not world.hoi_an.findings.exists()
+    assert "closed" in str(list(c.get(detail).context["messages"])[0])
+
+
 @pytest.mark.parametrize(
     ("persona", "status"),
     [
