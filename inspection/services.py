@@ -355,6 +355,16 @@ def certificates_for(inspection: Inspection):
     return in_force
 
 
+def can_propose_revocation(violation: Violation, candidates: list) -> bool:
+    """A revocation can be proposed for ``violation``: none yet, and a certificate in force
+    to revoke — the one it concerns, or else one of ``candidates`` (``certificates_for``)."""
+    if violation.revocation_proposal_id:
+        return False
+    if violation.certificate_id:
+        return violation.certificate.state() in IN_FORCE
+    return bool(candidates)
+
+
 def _check_certificate(certificate: Certificate | None, inspection: Inspection) -> None:
     if certificate is not None and (
         certificate.product.producer_id not in _subject_producer_ids(inspection)

@@ -160,6 +160,12 @@ def inspection_detail(request, pk):
         "violations__certificate",
         "violations__revocation_proposal",
     ).select_related("recorded_by")
+    findings = list(findings)
+    if can_change:
+        candidates = services.certificates_for(inspection)
+        for finding in findings:
+            for violation in finding.violations.all():
+                violation.can_propose = services.can_propose_revocation(violation, candidates)
     return render(
         request,
         "inspection/inspection_detail.html",

@@ -427,6 +427,23 @@ def test_the_violation_list_filters(client, world, query, count):
     assert len(page.object_list) == count
 
 
+def test_revocation_is_offered_only_with_a_certificate_in_force_to_revoke(client, world):
+    """world.hai_chau's violation: producer_x has no certificate yet, then one in force."""
+    c = _client(client, world.inspector)
+    detail = reverse("inspection:inspection_detail", args=[world.hai_chau.pk])
+    assert 'data-testid="propose-revocation"' not in c.get(detail).content.decode()
+    violation = Violation.objects.get()
+    response = c.post(reverse("inspection:violation_propose", args=[violation.pk]), follow=True)
+    assert not RevocationProposal.objects.exists()
+    assert response.context["messages"]  # the refusal, said
+    certificate = world.certify()
+    assert 'data-testid="propose-revocation"' in c.get(detail).content.decode()
+    type(certificate).objects.filter(pk=certificate.pk).update(  # lapsed: none in force
+        issued_on=TODAY() - dt.timedelta(days=4 * 365), expires_on=TODAY() - dt.timedelta(days=1)
+    )
+    assert 'data-testid="propose-revocation"' not in c.get(detail).content.decode()
+
+
 def test_an_inspector_proposes_revocation_and_follows_up_from_the_detail_page(client, world):
     certificate = world.certify()
     c = _client(client, world.inspector)
