@@ -50,8 +50,7 @@ def _event_rows(request, event):
         .order_by("producer__name", "pk"),
         "contracts": Contract.objects.restrict(request.user)
         .filter(source_event=event)
-        .select_related("producer")
-        .prefetch_related(selectors.visible_products(request.user)),
+        .select_related("producer"),
     }
 
 
