@@ -200,3 +200,33 @@ def moment(value) -> str:
             value = timezone.localtime(value)
         return format_datetime(value, MOMENT_PATTERNS[_language_key()], locale=active_locale())
     return day(value)
+
+
+def clock(value) -> str:
+    """The time of day in the current time zone: ``14:30``."""
+    if _missing(value):
+        return DASH
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return value.strftime("%H:%M") if hasattr(value, "strftime") else str(value)
+
+
+def day_parts(value) -> tuple[str, str, str]:
+    """Day, month and year of a date, as a form's "ngày … tháng … năm …" writes them:
+    ``("03", "12", "2026")`` (the date in the current time zone)."""
+    date = None if _missing(value) else _local_date(value)
+    if date is None:
+        return ("…", "…", "…")
+    return (f"{date.day:02d}", f"{date.month:02d}", f"{date.year:04d}")
+
+
+def iso(value) -> str:
+    """The machine form, for links and ``<time datetime>``: a date as ``2026-12-03``, a
+    datetime as ISO 8601 with its offset. Not for reading: "" when there is none."""
+    if _missing(value):
+        return ""
+    if isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.isoformat()
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)

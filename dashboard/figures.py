@@ -86,6 +86,8 @@ def office(user, today: dt.date | None = None) -> dict:
         "expiring": expiring,
         "expiry_days": EXPIRY_DAYS,
         "stamps_this_month": stamps or 0,
+        "stamps_this_month_url": f"{reverse('trace:batch_list')}?status={BatchStatus.ISSUED}"
+        f"&issued_from={month.date().isoformat()}",
         "scans_this_month": ScanEvent.objects.restrict(user).filter(scanned_at__gte=month).count(),
         "sales_points": SalesPoint.objects.restrict(user).count(),
     }

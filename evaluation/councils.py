@@ -33,6 +33,9 @@ DEFAULT_SPREAD_LIMIT = 10
 # The fewest members whose sheets make a council's mean: fewer is refused when a session opens
 # and when a result is finalised (see ``services_council.session_open``).
 MIN_SCORING_MEMBERS = 3
+QUORUM_RANGE_MESSAGE = _(
+    "The quorum is the share of the scoring members present: above 0, at most 100 percent."
+)
 
 
 def quorum_ratio_from_percent(percent) -> Decimal:
@@ -139,7 +142,7 @@ class Council(TimeStampedModel):
     spread_limit = models.PositiveSmallIntegerField(
         _("spread limit"),
         default=DEFAULT_SPREAD_LIMIT,
-        validators=[MaxValueValidator(100)],
+        validators=[MaxValueValidator(100, message=_("The spread limit is at most 100 points."))],
         help_text=_("Member totals may differ by at most this many points, else re-score."),
     )
     quorum_ratio = models.DecimalField(
@@ -147,7 +150,10 @@ class Council(TimeStampedModel):
         max_digits=3,
         decimal_places=2,
         default=DEFAULT_QUORUM_RATIO,
-        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("1"))],
+        validators=[
+            MinValueValidator(Decimal("0.01"), message=QUORUM_RANGE_MESSAGE),
+            MaxValueValidator(Decimal("1"), message=QUORUM_RANGE_MESSAGE),
+        ],
         help_text=_("Share of the scoring members who must be present, the chair included."),
     )
     active = models.BooleanField(_("active"), default=True)
@@ -170,6 +176,7 @@ class Council(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(quorum_ratio__gt=0) & Q(quorum_ratio__lte=1),
                 name="council_quorum_ratio_range",
+                violation_error_message=QUORUM_RANGE_MESSAGE,
             ),
         ]
 

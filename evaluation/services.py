@@ -156,6 +156,17 @@ def self_assessment_start(*, actor, product) -> SelfAssessment:
     return assessment
 
 
+def self_assessment_resume_or_start(*, actor, product) -> SelfAssessment:
+    """The product's self-assessment in progress (its latest draft), else a new one."""
+    draft = (
+        SelfAssessment.objects.restrict(actor, "change")
+        .filter(product=product, status=AssessmentStatus.DRAFT)
+        .order_by("-pk")
+        .first()
+    )
+    return draft or self_assessment_start(actor=actor, product=product)
+
+
 @transaction.atomic
 def self_assessment_save(
     *,

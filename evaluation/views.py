@@ -97,7 +97,12 @@ def assessment_start(request):
     if product is None:
         raise Http404
     try:
-        assessment = services.self_assessment_start(actor=request.user, product=product)
+        if request.POST.get("resume"):
+            assessment = services.self_assessment_resume_or_start(
+                actor=request.user, product=product
+            )
+        else:
+            assessment = services.self_assessment_start(actor=request.user, product=product)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("evaluation:assessment_list")

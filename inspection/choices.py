@@ -25,8 +25,9 @@ class InspectionStatus(models.TextChoices):
     CANCELLED = "cancelled", pgettext_lazy("inspection status", "Cancelled")
 
 
-# Findings are recorded while the inspection is under way (or to complete its record).
-RECORDING_STATUSES = frozenset({InspectionStatus.IN_PROGRESS, InspectionStatus.COMPLETED})
+# Findings (and their photos and violations) are recorded while the inspection is under
+# way; a completed inspection is closed, its record final.
+RECORDING_STATUSES = frozenset({InspectionStatus.IN_PROGRESS})
 
 
 class ViolationKind(models.TextChoices):

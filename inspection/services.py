@@ -230,12 +230,19 @@ def inspection_transition(
 # --- findings and photos -------------------------------------------------------------------
 
 
-def _check_recording(inspection: Inspection) -> None:
-    if inspection.status not in RECORDING_STATUSES:
+def check_recording(inspection: Inspection) -> None:
+    """Refuse to record on an inspection not under way: not started, or closed."""
+    if inspection.status in RECORDING_STATUSES:
+        return
+    if inspection.status != InspectionStatus.PLANNED:
         raise ValidationError(
-            _("Start the inspection before recording findings (it is “%(status)s”).")
+            _("The inspection is closed (“%(status)s”): nothing more can be recorded on it.")
             % {"status": InspectionStatus(inspection.status).label}
         )
+    raise ValidationError(
+        _("Start the inspection before recording findings (it is “%(status)s”).")
+        % {"status": InspectionStatus(inspection.status).label}
+    )
 
 
 @transaction.atomic
@@ -250,7 +257,7 @@ def finding_add(
     """Record what was observed, with the photos taken on site."""
     inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
     _can_change(actor, inspection)
-    _check_recording(inspection)
+    check_recording(inspection)
     found_on = found_on or timezone.localdate()
     errors = {}
     if found_on > timezone.localdate():
@@ -283,8 +290,9 @@ def finding_add(
 @transaction.atomic
 def evidence_add(*, actor, finding: Finding, file, caption: str = "") -> Evidence:
     """Check a photo (a real JPEG, PNG or WebP picture) and keep it under a random name."""
-    inspection = finding.inspection
+    inspection = Inspection.objects.get(pk=finding.inspection_id)
     _can_change(actor, inspection)
+    check_recording(inspection)
     if uploads.file_extension(getattr(file, "name", "")) in uploads.PDF.extensions:
         raise ValidationError(
             {"photos": _("Evidence must be a photo: JPEG, PNG or WebP.")}, code="not_an_image"
@@ -347,6 +355,16 @@ def certificates_for(inspection: Inspection):
     return in_force
 
 
+def can_propose_revocation(violation: Violation, candidates: list) -> bool:
+    """A revocation can be proposed for ``violation``: none yet, and a certificate in force
+    to revoke — the one it concerns, or else one of ``candidates`` (``certificates_for``)."""
+    if violation.revocation_proposal_id:
+        return False
+    if violation.certificate_id:
+        return violation.certificate.state() in IN_FORCE
+    return bool(candidates)
+
+
 def _check_certificate(certificate: Certificate | None, inspection: Inspection) -> None:
     if certificate is not None and (
         certificate.product.producer_id not in _subject_producer_ids(inspection)
@@ -370,7 +388,7 @@ def violation_add(
     proposal of the certificate concerned on the ground of Art. 8(1) matching its kind."""
     inspection = Inspection.objects.get(pk=finding.inspection_id)
     _can_change(actor, inspection)
-    _check_recording(inspection)
+    check_recording(inspection)
     _check_certificate(certificate, inspection)
     violation = Violation(
         finding=finding, kind=kind, legal_basis=legal_basis.strip(), certificate=certificate

@@ -18,7 +18,13 @@ from core.generic import ListScreen, create_and_edit
 from core.listing import recent_years, render_page, xlsx_response
 from core.scoping import CHANGE, scope_of
 from inspection import exporting, selectors, services
-from inspection.choices import ActionState, InspectionKind, InspectionStatus, ViolationKind
+from inspection.choices import (
+    RECORDING_STATUSES,
+    ActionState,
+    InspectionKind,
+    InspectionStatus,
+    ViolationKind,
+)
 from inspection.forms import (
     ActionDoneForm,
     FindingForm,
@@ -146,6 +152,12 @@ def inspection_detail(request, pk):
         "violations__certificate",
         "violations__revocation_proposal",
     ).select_related("recorded_by")
+    findings = list(findings)
+    if can_change:
+        candidates = services.certificates_for(inspection)
+        for finding in findings:
+            for violation in finding.violations.all():
+                violation.can_propose = services.can_propose_revocation(violation, candidates)
     return render(
         request,
         "inspection/inspection_detail.html",
@@ -153,7 +165,7 @@ def inspection_detail(request, pk):
             "inspection": inspection,
             "findings": findings,
             "can_change": can_change,
-            "can_record": can_change and inspection.status in {"in_progress", "completed"},
+            "can_record": can_change and inspection.status in RECORDING_STATUSES,
             "done_form": ActionDoneForm(),
             "subject": selectors.subject_label(inspection),
             "sees_revocations": _sees_revocations(request.user),
@@ -165,6 +177,11 @@ def finding_add(request, pk):
     """The field form: what was found, photos from the camera, the violation, the
     corrective action and, where the law allows, the revocation proposal — in one step."""
     inspection = _inspection(request, pk, CHANGE)
+    try:
+        services.check_recording(inspection)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("inspection:inspection_detail", pk=pk)
     form = FindingForm(request.POST or None, request.FILES or None, inspection=inspection)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from core.params import id_param, year_param
 from core.text import fold
@@ -13,7 +13,13 @@ from promotion import rules
 from promotion.choices import ContractStatus, CounterpartyKind
 from promotion.models import Contract, Event, Participation
 from registry.choices import ChannelKind, ProducerStatus
-from registry.models import Producer, SalesChannel
+from registry.models import Producer, Product, SalesChannel
+
+
+def visible_products(user) -> Prefetch:
+    """The products of a participation or a contract that ``user`` may see: an event
+    of the province lists every producer taking part, not their unrecognised products."""
+    return Prefetch("products", queryset=Product.objects.restrict(user).order_by("name", "pk"))
 
 
 def event_list(*, user, params) -> QuerySet[Event]:
@@ -40,7 +46,7 @@ def participation_list(*, user, params) -> QuerySet[Participation]:
     qs = (
         Participation.objects.restrict(user)
         .select_related("event", "producer__current_unit")
-        .prefetch_related("products")
+        .prefetch_related(visible_products(user))
         .order_by("-event__start_date", "event_id", "producer__name", "pk")
     )
     event = id_param(params.get("event"))
@@ -56,7 +62,7 @@ def contract_list(*, user, params) -> QuerySet[Contract]:
     qs = (
         Contract.objects.restrict(user)
         .select_related("producer", "source_event")
-        .prefetch_related("products")
+        .prefetch_related(visible_products(user))
     )
     year = year_param(params.get("year"))
     if year:

@@ -47,7 +47,7 @@ def _event_rows(request, event):
         "participations": Participation.objects.restrict(request.user)
         .filter(event=event)
         .select_related("producer__current_unit")
-        .prefetch_related("products")
+        .prefetch_related(selectors.visible_products(request.user))
         .order_by("producer__name", "pk"),
         "contracts": Contract.objects.restrict(request.user)
         .filter(source_event=event)
@@ -143,8 +143,11 @@ contract_detail = DetailScreen.as_view(
     template_name="promotion/contract_detail.html",
     model=Contract,
     select_related=("producer", "source_event"),
-    prefetch_related=("products", "documents"),
+    prefetch_related=("documents",),
     context_name="contract",
+    extra=lambda request, contract: {
+        "products": selectors.visible_products(request.user).queryset.filter(contracts=contract)
+    },
     check_change=False,  # its changes are the steps of the workflow panel
 )
 

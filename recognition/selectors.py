@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from core.scoping import CHANGE
-from recognition.choices import CertificateState, DecisionLevel
+from recognition.choices import IN_FORCE, CertificateState, DecisionLevel
 from recognition.models import Certificate, Decision, RevocationProposal
 from recognition.services import STATUS_FOR_LEVEL, recorder_provinces
 from registry.models import Product
@@ -121,4 +121,34 @@ def rerating_url(user, certificate: Certificate, state: str, today: dt.date | No
         "previous_certificate_number": certificate.number,
         "previous_certificate_expires": certificate.expires_on.isoformat(),
     }
+    return f"{reverse('submissions:dossier_create')}?{urlencode(query)}"
+
+
+def new_dossier_url(user, product: Product, today: dt.date | None = None):
+    """The dossier form for ``product``, pre-filled with the kind the rules give, or None.
+
+    One rule with the certificate page: while a certificate may be re-rated, the re-rating
+    dossier (``rerating_url``); while one is in force and not yet due, none; with no
+    certificate in force (never recognised, or expired past late filing), a first
+    evaluation. Only for a user who may file for the product, and while it has no dossier
+    in progress."""
+    today = today or timezone.localdate()
+    certificate = (
+        Certificate.objects.filter(product=product)
+        .exclude(revoked_on__isnull=False)
+        .exclude(superseded_on__isnull=False)
+        .order_by("-expires_on", "-pk")
+        .first()
+    )
+    if certificate is not None:
+        state = certificate.state(today)
+        url = rerating_url(user, certificate, state, today)
+        if url is not None or state in IN_FORCE:
+            return url
+    if not Product.objects.restrict(user, CHANGE).filter(pk=product.pk).exists():
+        return None
+    closed = (Status.RECOGNISED, Status.NOT_RECOGNISED, Status.WITHDRAWN)
+    if Dossier.objects.filter(product=product).exclude(status__in=closed).exists():
+        return None
+    query = {"product": product.pk, "kind": DossierKind.FIRST}
     return f"{reverse('submissions:dossier_create')}?{urlencode(query)}"

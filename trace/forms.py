@@ -22,6 +22,9 @@ class BatchFilterForm(forms.Form):
         choices=[("", pgettext_lazy("filter", "All"))] + BatchStatus.choices,
     )
     since = forms.DateField(label=_("Requested from"), required=False, widget=DATE)
+    issued_from = forms.DateField(label=_("Issued from"), required=False, widget=DATE)
+    # the batches of one product (the link from a producer's dashboard row)
+    product = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
 
 class BatchRequestForm(forms.ModelForm):

@@ -9,7 +9,6 @@ most swaps of two neighbours. 30¹⁶ ≈ 4·10²³ possible serials (about 78 b
 from __future__ import annotations
 
 import functools
-import ipaddress
 import re
 import secrets
 from urllib.parse import quote
@@ -121,23 +120,6 @@ def stamp_address(*, domain: str, serial: str, gtin: str = "", lot: str = "") ->
             path += f"/10/{quote(lot, safe='')}"
         return f"https://{domain}{path}/21/{serial}"
     return f"https://{domain}/s/{serial}"
-
-
-_OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
-_IPV4 = re.compile(rf"(?:{_OCTET}\.){{3}}{_OCTET}", re.ASCII)
-
-
-def ip_prefix(address: str | None) -> str:
-    """The network of an address, never the address: /24 for IPv4, /48 for IPv6."""
-    address = (address or "").strip()
-    if _IPV4.fullmatch(address):  # the common case, without ipaddress's 20 µs
-        return f"{address.rpartition('.')[0]}.0/24"
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return ""
-    prefix = 24 if ip.version == 4 else 48
-    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
 
 
 @functools.lru_cache(maxsize=4096)

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core import metrics
+from core import clientip, metrics
 from trace import rules
 from trace.models import ScanEvent
 
@@ -80,7 +80,7 @@ class Visit:
     ) -> Visit:
         return cls(
             serial_raw=clean(serial_raw, RAW_LENGTH),
-            ip_prefix=rules.ip_prefix(ip),
+            ip_prefix=clientip.network(ip),
             region=clean(region, REGION_LENGTH),
             user_agent=clean(user_agent, USER_AGENT_LENGTH),
             person=not rules.is_robot(user_agent[:ROBOT_MATCH_LENGTH]),

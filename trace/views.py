@@ -64,6 +64,10 @@ def _filtered_batches(request):
             batches = batches.filter(status=data["status"])
         if data["since"]:
             batches = batches.filter(created_at__date__gte=data["since"])
+        if data["issued_from"]:
+            batches = batches.filter(issued_at__date__gte=data["issued_from"])
+        if data["product"]:
+            batches = batches.filter(product_id=data["product"])
     return form, batches.order_by("-created_at", "-pk")
 
 

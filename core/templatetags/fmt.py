@@ -1,7 +1,10 @@
 """Figures and dates in templates, the one way (core.formatting): ``{% load fmt %}`` then
 ``{{ amount|money }}``, ``{{ count|number }}``, ``{{ share|number:2 }}``, ``{{ rate|percent }}``
 (the value in percent units: 85.5 → 85,5%), ``{{ total|score }}``, ``{{ total|points }}``
-(the figure without the word), ``{{ on|day }}`` and ``{{ at|moment }}``."""
+(the figure without the word), ``{{ on|day }}``, ``{{ at|moment }}``, ``{{ at|clock }}``
+(14:30), ``{{ on|day_parts }}`` (("03", "12", "2026"), for "ngày … tháng … năm …") and
+``{{ on|iso }}`` (links, attributes).
+Templates never use Django's ``|date`` (``core/tests/test_template_dates.py``)."""
 
 from django import template
 
@@ -43,6 +46,21 @@ def day(value) -> str:
 @register.filter
 def moment(value) -> str:
     return formatting.moment(value)
+
+
+@register.filter
+def clock(value) -> str:
+    return formatting.clock(value)
+
+
+@register.filter
+def day_parts(value) -> tuple[str, str, str]:
+    return formatting.day_parts(value)
+
+
+@register.filter
+def iso(value) -> str:
+    return formatting.iso(value)
 
 
 def _decimals(value) -> int | None:

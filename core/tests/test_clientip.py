@@ -183,3 +183,38 @@ def test_the_api_throttle_identifies_the_same_client(settings):
     meta = {"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": "6.6.6.6, 192.0.2.4"}
     TrustedProxyMiddleware(view)(RequestFactory().get("/", **meta))
     assert seen["ident"] == "192.0.2.4"
+
+
+@pytest.mark.parametrize(
+    "address, prefix",
+    [
+        ("203.113.5.77", "203.113.5.0/24"),
+        ("2001:db8:1234:5678::1", "2001:db8:1234::/48"),
+        ("203.113.5.77:51000", "203.113.5.0/24"),
+        ("not an ip", ""),
+        (None, ""),
+    ],
+)
+def test_only_the_network_is_kept(address, prefix):
+    assert clientip.network(address) == prefix
+
+
+def test_the_quick_ipv4_path_agrees_with_ipaddress():
+    """``network`` reads a.b.c.d itself; anything else goes to ``ipaddress``."""
+    import ipaddress
+    import random
+
+    def reference(address):
+        try:
+            ip = ipaddress.ip_address(address.strip())
+        except ValueError:
+            return ""
+        if ip.version == 6 and ip.ipv4_mapped:
+            ip = ip.ipv4_mapped
+        return str(ipaddress.ip_network(f"{ip}/{24 if ip.version == 4 else 48}", strict=False))
+
+    rng = random.Random(7)
+    octets = ["0", "00", "1", "01", "9", "10", "99", "100", "199", "249", "255", "256", "-1", "٣"]
+    cases = [".".join(rng.choice(octets) for _ in range(4)) for _ in range(5000)]
+    cases += ["1.2.3", "1.2.3.4.5", " 10.0.0.1 ", "1.2.3.4\n", "::ffff:1.2.3.4", ""]
+    assert [clientip.network(c) for c in cases] == [reference(c) for c in cases]

@@ -75,3 +75,22 @@ def test_each_dashboard_costs_the_same_queries_whatever_the_data(
         client.get(reverse("dashboard:home"))
     assert len(after) == len(before), who
     assert len(after) <= 45, who
+
+
+def test_self_assess_this_product_opens_that_products_assessment(client, personas):
+    """Not the list of every self-assessment: the one in progress for the row's product,
+    started if there is none, the same draft opened again on the next click."""
+    from evaluation.models import SelfAssessment
+
+    product = personas.producer_x.products.get()
+    html = _get(client, personas.producer).content.decode()
+    row = html.split('data-testid="my-product"', 1)[1].split("</tr>", 1)[0]
+    action = re.search(r'<form method="post" action="([^"]+)"', row).group(1)
+    fields = dict(re.findall(r'name="(product|resume)" value="([^"]*)"', row))
+    assert fields["product"] == str(product.pk) and 'data-testid="self-assess"' in row
+    first = client.post(action, fields)
+    assessment = SelfAssessment.objects.get(product=product)
+    assert first["Location"] == reverse("evaluation:assessment_edit", args=[assessment.pk])
+    again = client.post(action, fields)
+    assert again["Location"] == first["Location"]
+    assert SelfAssessment.objects.filter(product=product).count() == 1

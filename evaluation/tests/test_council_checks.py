@@ -135,3 +135,29 @@ def test_a_quorum_outside_1_to_100_is_refused_at_its_field(client, personas, quo
     errors = response.context["form"].errors["quorum_percent"]
     assert [str(e) for e in errors] == [str(QUORUM_PERCENT_MESSAGE)]
     assert not Council.objects.filter(name="Hội đồng thử").exists()
+
+
+@pytest.mark.parametrize("ratio", ["0", "1.5"])
+def test_the_model_refuses_a_quorum_out_of_range_with_its_own_message(personas, ratio, english):
+    """Not Django's "Ensure this value…" in the stored ratio's terms, nor the constraint's
+    name: one translated sentence, from the field validators and the database constraint."""
+    from decimal import Decimal
+
+    from evaluation.councils import QUORUM_RANGE_MESSAGE
+
+    council = Council(
+        name="Hội đồng thử",
+        level="provincial",
+        province=personas.units.danang,
+        quorum_ratio=Decimal(ratio),
+        spread_limit=101,
+    )
+    with pytest.raises(ValidationError) as caught:
+        council.full_clean()
+    errors = caught.value.message_dict
+    assert errors["quorum_ratio"] == [str(QUORUM_RANGE_MESSAGE)]
+    assert errors["spread_limit"] == ["The spread limit is at most 100 points."]
+    council.spread_limit = 10
+    with pytest.raises(ValidationError) as caught:
+        council.validate_constraints()
+    assert caught.value.messages == [str(QUORUM_RANGE_MESSAGE)]

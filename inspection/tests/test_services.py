@@ -136,6 +136,26 @@ def test_findings_wait_for_the_inspection_to_start(insp):
         services.finding_add(actor=insp.inspector, inspection=planned, description="Nhãn sai.")
 
 
+def test_nothing_is_recorded_on_a_completed_inspection(insp, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    inspection = insp.inspection()
+    finding = services.finding_add(
+        actor=insp.inspector, inspection=inspection, description="Nhãn sai."
+    )
+    services.inspection_transition(
+        actor=insp.inspector, inspection=inspection, to=InspectionStatus.COMPLETED, conclusion="x"
+    )
+    with pytest.raises(ValidationError, match="closed"):
+        services.finding_add(actor=insp.inspector, inspection=inspection, description="Thêm.")
+    with pytest.raises(ValidationError, match="closed"):
+        services.evidence_add(actor=insp.inspector, finding=finding, file=jpeg())
+    with pytest.raises(ValidationError, match="closed"):
+        services.violation_add(
+            actor=insp.inspector, finding=finding, kind=ViolationKind.LABEL_NOT_AS_RECOGNISED
+        )
+    assert inspection.findings.count() == 1 and not Evidence.objects.exists()
+
+
 def test_a_finding_keeps_a_checked_photo_under_a_random_name(insp, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path
     inspection = insp.inspection()

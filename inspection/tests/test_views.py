@@ -104,6 +104,21 @@ def test_only_the_office_and_inspectors_of_the_province_record_findings(
     assert response.status_code == (302 if status == 200 else 404)
 
 
+def test_a_completed_inspection_offers_no_finding_and_refuses_one(client, world):
+    c = _client(client, world.inspector)
+    detail = reverse("inspection:inspection_detail", args=[world.hoi_an.pk])
+    assert 'data-testid="finding-add"' in c.get(detail).content.decode()
+    services.inspection_transition(
+        actor=world.inspector, inspection=world.hoi_an, to="completed", conclusion="Đạt."
+    )
+    assert 'data-testid="finding-add"' not in c.get(detail).content.decode()
+    url = reverse("inspection:finding_add", args=[world.hoi_an.pk])
+    assert c.get(url).url == detail
+    response = c.post(url, {"description": "Thêm một phát hiện.", "found_on": TODAY()})
+    assert response.status_code == 302 and not world.hoi_an.findings.exists()
+    assert "closed" in str(list(c.get(detail).context["messages"])[0])
+
+
 @pytest.mark.parametrize(
     ("persona", "status"),
     [
@@ -410,6 +425,23 @@ def test_the_violation_list_filters(client, world, query, count):
     c = _client(client, world.inspector)
     page = c.get(reverse("inspection:violation_list") + "?" + query).context["page"]
     assert len(page.object_list) == count
+
+
+def test_revocation_is_offered_only_with_a_certificate_in_force_to_revoke(client, world):
+    """world.hai_chau's violation: producer_x has no certificate yet, then one in force."""
+    c = _client(client, world.inspector)
+    detail = reverse("inspection:inspection_detail", args=[world.hai_chau.pk])
+    assert 'data-testid="propose-revocation"' not in c.get(detail).content.decode()
+    violation = Violation.objects.get()
+    response = c.post(reverse("inspection:violation_propose", args=[violation.pk]), follow=True)
+    assert not RevocationProposal.objects.exists()
+    assert response.context["messages"]  # the refusal, said
+    certificate = world.certify()
+    assert 'data-testid="propose-revocation"' in c.get(detail).content.decode()
+    type(certificate).objects.filter(pk=certificate.pk).update(  # lapsed: none in force
+        issued_on=TODAY() - dt.timedelta(days=4 * 365), expires_on=TODAY() - dt.timedelta(days=1)
+    )
+    assert 'data-testid="propose-revocation"' not in c.get(detail).content.decode()
 
 
 def test_an_inspector_proposes_revocation_and_follows_up_from_the_detail_page(client, world):

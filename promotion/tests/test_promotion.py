@@ -510,3 +510,36 @@ class TestQueryCounts:
         ]:
             with django_assert_max_num_queries(most):
                 assert client.get(reverse(name, args=args)).status_code == 200, name
+
+
+@pytest.mark.parametrize(
+    ("persona", "province"), [("commune", "danang"), ("other_province", "hanoi")]
+)
+def test_a_participation_lists_only_the_products_the_viewer_may_see(
+    client, personas, persona, province
+):
+    """An official sees every producer at an event of their province, but not the unrecognised
+    products of a producer outside their scope: Hội An's, for the commune of Hải Châu (same
+    province) and for Hà Nội's office (an event in Hà Nội with Hội An taking part)."""
+    units = personas.units
+    event = make_event(units, name="Hội chợ thử", province=getattr(units, province))
+    enrol(event, personas.producer_y)
+    hidden = personas.producer_y.products.get()
+    viewer = getattr(personas, persona)
+    assert not Product.objects.restrict(viewer).filter(pk=hidden.pk).exists()
+    client.force_login(viewer)
+    pages = [
+        reverse("promotion:event_detail", args=[event.pk]),
+        reverse("promotion:participation_list") + f"?event={event.pk}",
+    ]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert personas.producer_y.name in html  # the participation is listed…
+        assert hidden.name not in html  # …not the product hidden from this viewer
+        assert reverse("registry:product_detail", args=[hidden.pk]) not in html
+    rows = selectors.participation_list(user=viewer, params={"event": event.pk})
+    assert [list(p.products.all()) for p in rows] == [[]]
+    client.force_login(personas.admin)
+    assert hidden.name in client.get(pages[0]).content.decode()

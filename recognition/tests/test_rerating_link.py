@@ -71,3 +71,44 @@ def test_no_link_while_the_product_has_a_dossier_in_progress(personas, issue_cer
     certificate = _in_window(issue_certificate, product)
     submission_services.dossier_create(actor=personas.producer, product=product)
     assert selectors.rerating_url(personas.producer, certificate, certificate.state()) is None
+
+
+def _product_page_link(client, user, product):
+    client.force_login(user)
+    page = client.get(reverse("registry:product_detail", args=[product.pk]))
+    assert page.status_code == 200
+    url = page.context["new_dossier_url"]
+    assert (url is not None) == ('data-testid="new-dossier"' in page.content.decode())
+    return url
+
+
+@pytest.mark.parametrize("who", ["producer", "commune"])
+def test_the_product_page_starts_the_dossier_the_rules_give(
+    client, personas, issue_certificate, who
+):
+    """Never recognised: a first evaluation; a dossier in progress: none; a certificate in
+    force not yet due: none; due: the certificate page's own re-rating link."""
+    user, product = getattr(personas, who), personas.producer_x.products.get()
+    url = _product_page_link(client, user, product)
+    assert urlsplit(url).path == reverse("submissions:dossier_create")
+    assert parse_qs(urlsplit(url).query) == {"product": [str(product.pk)], "kind": ["first"]}
+    assert client.get(url).context["form"]["product"].value() == str(product.pk)
+
+    dossier = submission_services.dossier_create(actor=None, product=product, kind="first")
+    assert _product_page_link(client, user, product) is None
+    dossier.delete()
+
+    fresh = issue_certificate(product, issued_on=timezone.localdate() - dt.timedelta(days=30))
+    assert _product_page_link(client, user, product) is None
+    fresh.delete()
+    due = _in_window(issue_certificate, product)
+    assert _product_page_link(client, user, product) == selectors.rerating_url(
+        user, due, due.state()
+    )
+
+
+def test_the_product_page_offers_no_dossier_to_who_may_not_file(
+    client, personas, issue_certificate
+):
+    product = personas.producer_x.products.get()
+    assert _product_page_link(client, personas.council, product) is None

@@ -39,7 +39,7 @@ def _pages(personas):
         ("producer_list", 7),
         ("product_list", 8),
         ("producer_detail", 9),
-        ("product_detail", 13),
+        ("product_detail", 16),  # +3: "Start a dossier" (scope, certificate, open dossier)
         ("document_detail", 6),
         ("documents_expiring", 6),
     ],

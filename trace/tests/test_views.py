@@ -313,3 +313,45 @@ def test_the_printing_house_csv_never_carries_a_formula(client, trace, batch):
     lines = b"".join(response.streaming_content).decode().lstrip("\ufeff").splitlines()
     assert lines[1].endswith(",'@SUM(1+1)*cmd|' /C calc'!A0") or "'@SUM" in lines[1]
     assert ",@SUM" not in lines[1]
+
+
+def _batches_at(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    return list(response.context["page"].object_list)
+
+
+def test_the_dashboards_stamp_figures_lead_to_the_batches_they_count(client, trace):
+    """The province's "stamps issued this month" opens the batches issued this month (not
+    every batch); a producer's row opens that product's batches, under a label that says so."""
+    import re
+
+    issued = trace.issued(quantity=5)
+    services.batch_request(
+        actor=trace.admin,
+        product=trace.product_x,
+        lot="L2026-02",
+        production_date=TODAY(),
+        quantity=7,
+    )  # requested, not issued: not in the figure
+    trace.certify(trace.product_y)
+    other = trace.issued(product=trace.product_y, lot="L-Y", quantity=3)
+    client.force_login(trace.admin)
+    html = client.get(reverse("dashboard:home")).content.decode()
+    tile = re.search(
+        r'<a class="card tile" href="([^"]+)" data-testid="stamps-this-month">'
+        r'<div class="value">([^<]+)</div>',
+        html,
+    )
+    url = tile.group(1).replace("&amp;", "&")
+    listed = _batches_at(client, url)
+    assert sorted(b.pk for b in listed) == sorted([issued.pk, other.pk])
+    assert tile.group(2) == str(sum(b.quantity for b in listed)) == "8"
+
+    client.force_login(trace.producer)
+    html = client.get(reverse("dashboard:home")).content.decode()
+    link = re.search(r'<a href="([^"]+)" data-testid="product-stamps">([^<]+)</a>', html)
+    # its own words (pending translation "Lô tem của sản phẩm này"), no longer "Số tem"
+    assert link.group(2) in {"Stamp batches of this product", "Lô tem của sản phẩm này"}
+    client.force_login(trace.admin)  # sees every product's batches: the link still filters
+    assert {b.product_id for b in _batches_at(client, link.group(1))} == {trace.product_x.pk}

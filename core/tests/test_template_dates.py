@@ -1,0 +1,45 @@
+"""Dates in templates go the one way, the ``fmt`` filters (``day``, ``moment``, ``clock``,
+``day_parts``, ``iso``): Django's ``|date`` writes the project's dates its own way."""
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from django.conf import settings
+from django.template import Context, Template
+from django.utils import timezone, translation
+
+RAW_DATE = re.compile(r"\|\s*date\b(?!_)")
+ALLOWED: dict[str, str] = {}  # "path": "why Django's |date is unavoidable there"
+
+
+def _templates():
+    roots = {Path(d) for engine in settings.TEMPLATES for d in engine.get("DIRS", [])}
+    roots |= set(Path(settings.BASE_DIR).glob("*/templates"))
+    for root in roots:
+        for path in root.rglob("*"):
+            if path.suffix in {".html", ".txt", ".xml", ".svg"}:
+                yield path
+
+
+def test_no_template_uses_the_raw_date_filter():
+    found = [
+        f"{path.relative_to(settings.BASE_DIR)}:{number}"
+        for path in _templates()
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if RAW_DATE.search(line) and str(path.relative_to(settings.BASE_DIR)) not in ALLOWED
+    ]
+    assert not found, "use the fmt filters (day, moment, clock, day_parts, iso): " + ", ".join(
+        found
+    )
+
+
+def test_the_fmt_date_filters_write_the_forms_of_a_date():
+    at = timezone.make_aware(dt.datetime(2026, 12, 2, 20, 5), dt.UTC)  # 03:05 in VN
+    template = Template(
+        "{% load fmt %}{{ at|day }}|{{ at|moment }}|{{ at|clock }}|{{ on|iso }}|"
+        "{% with p=on|day_parts %}ngày {{ p.0 }} tháng {{ p.1 }} năm {{ p.2 }}{% endwith %}"
+    )
+    with translation.override("vi"), timezone.override("Asia/Ho_Chi_Minh"):
+        text = template.render(Context({"at": at, "on": dt.date(2026, 3, 4)}))
+    assert text == "03/12/2026|03/12/2026 03:05|03:05|2026-03-04|ngày 04 tháng 03 năm 2026"
