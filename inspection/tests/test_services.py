@@ -145,11 +145,11 @@ def test_nothing_is_recorded_on_a_completed_inspection(insp, tmp_path, settings)
     services.inspection_transition(
         actor=insp.inspector, inspection=inspection, to=InspectionStatus.COMPLETED, conclusion="x"
     )
-    with pytest.raises(ValidationError, match="closed"):
+    with pytest.raises(ValidationError, match="đã kết thúc"):
         services.finding_add(actor=insp.inspector, inspection=inspection, description="Thêm.")
-    with pytest.raises(ValidationError, match="closed"):
+    with pytest.raises(ValidationError, match="đã kết thúc"):
         services.evidence_add(actor=insp.inspector, finding=finding, file=jpeg())
-    with pytest.raises(ValidationError, match="closed"):
+    with pytest.raises(ValidationError, match="đã kết thúc"):
         services.violation_add(
             actor=insp.inspector, finding=finding, kind=ViolationKind.LABEL_NOT_AS_RECOGNISED
         )

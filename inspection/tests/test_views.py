@@ -116,7 +116,7 @@ def test_a_completed_inspection_offers_no_finding_and_refuses_one(client, world)
     assert c.get(url).url == detail
     response = c.post(url, {"description": "Thêm một phát hiện.", "found_on": TODAY()})
     assert response.status_code == 302 and not world.hoi_an.findings.exists()
-    assert "closed" in str(list(c.get(detail).context["messages"])[0])
+    assert "đã kết thúc" in str(list(c.get(detail).context["messages"])[0])
 
 
 @pytest.mark.parametrize(

@@ -351,7 +351,7 @@ def test_the_dashboards_stamp_figures_lead_to_the_batches_they_count(client, tra
     client.force_login(trace.producer)
     html = client.get(reverse("dashboard:home")).content.decode()
     link = re.search(r'<a href="([^"]+)" data-testid="product-stamps">([^<]+)</a>', html)
-    # its own words (pending translation "Lô tem của sản phẩm này"), no longer "Số tem"
-    assert link.group(2) in {"Stamp batches of this product", "Lô tem của sản phẩm này"}
+    # its own words, no longer "Số tem"
+    assert link.group(2) == "Lô tem của sản phẩm này"
     client.force_login(trace.admin)  # sees every product's batches: the link still filters
     assert {b.product_id for b in _batches_at(client, link.group(1))} == {trace.product_x.pk}
