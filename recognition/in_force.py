@@ -34,9 +34,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.apps import apps
 from django.db.models import Exists, OuterRef, Q, Subquery
 
-from recognition.models import Certificate
 from submissions.choices import OPEN_STATUSES, DossierKind, Status
 from submissions.models import Dossier
 from submissions.rules import (
@@ -98,7 +98,9 @@ def expired_q(day: dt.date) -> Q:
 
 def certificates_in_force(day: dt.date):
     """Newest first: where two overlap (the day a new one is issued), the new one counts."""
-    return Certificate.objects.filter(in_force_q(day)).order_by("-issued_on", "-pk")
+    # the model by name: recognition.models builds its queryset methods on this module
+    certificates = apps.get_model("recognition", "Certificate")
+    return certificates.objects.filter(in_force_q(day)).order_by("-issued_on", "-pk")
 
 
 def counting_q(day: dt.date) -> Q:
