@@ -6,6 +6,10 @@ a product does not know stamp batches. So each higher app registers, when it is 
 *provider* for the models it links to: ``provider(user, obj) -> Panel | None``, reading
 through ``restrict()`` (a user sees only the linked records they may see) with a constant
 number of queries. Pages render ``{% related_panels object %}``.
+
+A higher app may also offer a step at the head of the page (``register_action``: a
+``provider(user, obj) -> Link | None``), rendered by ``{% related_actions object %}`` — the
+product page's "Start a dossier", whose kind the recognition rules decide.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ class Link:
     url: str
     note: str = ""  # a state, a date, a count: shown beside the label
     badge: str = ""  # a short state shown as a badge
+    testid: str = ""  # a stable handle for tests (data-testid), where a page has one
 
 
 @dataclass
@@ -49,3 +54,18 @@ def panels_for(user, obj) -> list[Panel]:
         if panel is not None and (panel.links or panel.empty or panel.action):
             panels.append(panel)
     return sorted(panels, key=lambda p: p.order)
+
+
+ActionProvider = Callable[[object, object], Link | None]
+ACTIONS: dict[str, list[ActionProvider]] = defaultdict(list)
+
+
+def register_action(model_label: str, provider: ActionProvider) -> None:
+    """A step offered at the head of the page of ``model_label`` ("app_label.modelname")."""
+    if provider not in ACTIONS[model_label]:
+        ACTIONS[model_label].append(provider)
+
+
+def actions_for(user, obj) -> list[Link]:
+    found = (provider(user, obj) for provider in ACTIONS.get(obj._meta.label_lower, ()))
+    return [link for link in found if link is not None]

@@ -8,9 +8,14 @@ class RecognitionConfig(AppConfig):
 
     def ready(self):
         from core import related
-        from recognition.related import certificates_of_product, decision_of_dossier
+        from recognition.related import (
+            certificates_of_product,
+            decision_of_dossier,
+            new_dossier_action,
+        )
 
         related.register("registry.product", certificates_of_product)
+        related.register_action("registry.product", new_dossier_action)
         related.register("submissions.dossier", decision_of_dossier)
         from core.audit import register_actions, register_event_rule
         from recognition.in_force import stars_in_force

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from core.related import Link, Panel
 from recognition.models import Certificate
-from recognition.selectors import eligible_dossiers
+from recognition.selectors import eligible_dossiers, new_dossier_url
 from recognition.services import STATUS_FOR_LEVEL
 
 
@@ -70,3 +70,10 @@ def decision_of_dossier(user, dossier) -> Panel | None:
     if not links and action is None:
         return None
     return Panel(_("Recognition"), links, action=action, order=30)
+
+
+def new_dossier_action(user, product) -> Link | None:
+    """ "Start a dossier" at the head of the product page, of the kind the rules give
+    (``recognition.selectors.new_dossier_url``), for those who may file one."""
+    url = new_dossier_url(user, product)
+    return Link(_("Start a dossier"), url, testid="new-dossier") if url else None

@@ -94,10 +94,7 @@ def figure_add(request, pk):
 
 
 def _product_extra(request, product):
-    from recognition.selectors import new_dossier_url  # recognition builds on registry
-
     return {
-        "new_dossier_url": new_dossier_url(request.user, product),
         "can_assign_code": request.user.get_scope().has_role("provincial_office"),
         "this_year": timezone.localdate().year,
         "today": timezone.localdate(),

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.html import format_html, format_html_join
 
 register = template.Library()
 
@@ -27,6 +28,27 @@ def related_panels(context, obj):
 
     request = context.get("request")
     return {"panels": panels_for(request.user, obj) if request else []}
+
+
+@register.simple_tag(takes_context=True)
+def related_actions(context, obj):
+    """Steps other modules offer at the head of the page (``core.related.register_action``)."""
+    from core.related import actions_for
+
+    request = context.get("request")
+    links = actions_for(request.user, obj) if request else []
+    return format_html_join(
+        "",
+        '<a class="btn" href="{}"{}>{}</a>',
+        (
+            (
+                link.url,
+                format_html(' data-testid="{}"', link.testid) if link.testid else "",
+                link.label,
+            )
+            for link in links
+        ),
+    )
 
 
 @register.inclusion_tag("core/_workflow.html", takes_context=True)
