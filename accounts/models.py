@@ -8,6 +8,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import ROLE_UNIT_LEVEL, Role
+from core import formatting
 from core.scoping import Grant, RestrictedQuerySet, Scope
 
 
@@ -142,6 +143,6 @@ class Assignment(models.Model):
                 errors["unit"] = _(
                     "This unit was abolished on %(date)s; choose a current unit or end the "
                     "assignment by that date."
-                ) % {"date": unit.valid_to.strftime("%d/%m/%Y")}
+                ) % {"date": formatting.day(unit.valid_to)}
         if errors:
             raise ValidationError(errors)

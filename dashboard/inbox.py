@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.choices import Role
+from core import formatting
 from core.formatting import number
 from core.scoping import CHANGE, VIEW
 from evaluation.councils import (
@@ -117,8 +118,7 @@ def _sheets_to_score(user, scope, today):
         yield Item(
             _("Scoring"),
             evaluation.dossier.product.name,
-            _("Council session of %(date)s")
-            % {"date": evaluation.session.date.strftime("%d/%m/%Y")},
+            _("Council session of %(date)s") % {"date": formatting.day(evaluation.session.date)},
             reverse("evaluation:score_sheet", args=[evaluation.pk]),
             evaluation.session.date,
             evaluation.created_at,
@@ -273,7 +273,7 @@ def _revocations(user, scope, today):
             _("Revocation"),
             proposal.certificate.product_name,
             _("Revocation proposed: decide by %(date)s")
-            % {"date": proposal.deadline.strftime("%d/%m/%Y")},
+            % {"date": formatting.day(proposal.deadline)},
             reverse("recognition:certificate_detail", args=[proposal.certificate_id]),
             proposal.deadline,
             proposal.created_at,
@@ -301,9 +301,9 @@ def _certificates_expiring(user, scope, today):
             certificate.product_name,
             _("Expires on %(date)s: file the re-rating between %(opens)s and %(closes)s")
             % {
-                "date": certificate.expires_on.strftime("%d/%m/%Y"),
-                "opens": opens.strftime("%d/%m/%Y"),
-                "closes": closes.strftime("%d/%m/%Y"),
+                "date": formatting.day(certificate.expires_on),
+                "opens": formatting.day(opens),
+                "closes": formatting.day(closes),
             },
             reverse("recognition:certificate_detail", args=[certificate.pk]),
             closes,

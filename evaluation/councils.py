@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Role
+from core import formatting
 from core.models import TimeStampedModel, TransitionLog
 from core.scoping import RestrictedManager, Scope
 from submissions.choices import RoundLevel
@@ -284,7 +285,7 @@ class CouncilSession(TimeStampedModel):
         ordering = ["-date", "-pk"]
 
     def __str__(self):
-        return f"{self.council} — {self.date:%d/%m/%Y}"
+        return f"{self.council} — {formatting.day(self.date)}"
 
     @property
     def audit_unit(self):

@@ -3,6 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core import formatting
 from core.formatting import points
 from core.related import Link, Panel
 from evaluation.councils import Council, Evaluation
@@ -26,7 +27,7 @@ def evaluations_of_dossier(user, dossier) -> Panel | None:
                 note += f" · {ev.star}★"
         links.append(
             Link(
-                label=f"{ev.session.council.name} — {ev.session.date.strftime('%d/%m/%Y')}",
+                label=f"{ev.session.council.name} — {formatting.day(ev.session.date)}",
                 url=reverse("evaluation:council_evaluation", args=[ev.pk]),
                 note=note,
                 badge=ev.get_status_display(),

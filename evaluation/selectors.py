@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import formatting
 from evaluation.catalogue.schema import Criterion, Remark, Sheet
 from evaluation.models import CriteriaSheet, CriteriaVersion, SelfAssessment
 from evaluation.rules import scoring
@@ -149,7 +150,7 @@ def sheet_for_dossier(dossier) -> CriteriaSheet:
     if code is None:
         raise CriteriaNotLoaded(
             _("No criteria version was in force on %(date)s, the day “%(dossier)s” was filed.")
-            % {"date": filed.strftime("%d/%m/%Y"), "dossier": dossier}
+            % {"date": formatting.day(filed), "dossier": dossier}
         )
     sheet = (
         CriteriaSheet.objects.filter(version__code=code, product_set=dossier.product.product_set_id)
@@ -167,7 +168,7 @@ def sheet_for_dossier(dossier) -> CriteriaSheet:
             )
             % {
                 "dossier": dossier,
-                "date": filed.strftime("%d/%m/%Y"),
+                "date": formatting.day(filed),
                 "decision": version.legal_basis,
             }
         )

@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.choices import OFFICIAL_ROLES
-from core import audit
+from core import audit, formatting
 from core.notifications import notify
 from core.workflow.service import transition
 from evaluation.councils import (
@@ -255,7 +255,7 @@ def session_open(
                 to=Status.COUNCIL,
                 system=True,
                 reason=_("Put to the council session of %(date)s.")
-                % {"date": session.date.strftime("%d/%m/%Y")},
+                % {"date": formatting.day(session.date)},
             )
         evaluation = Evaluation(dossier=dossier, session=session, sheet=sheet)
         evaluation.full_clean()

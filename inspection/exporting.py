@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from core import formatting
 from core import xlsxformats as xf
 from core.listing import Column, write_list_xlsx
 from inspection.selectors import subject_label
@@ -46,7 +47,7 @@ INSPECTION_COLUMNS: list[Column] = [
 def _proposal(proposal) -> str:
     if proposal is None:
         return ""
-    return f"{proposal.get_status_display()}, hạn {proposal.deadline:%d/%m/%Y}"
+    return f"{proposal.get_status_display()}, hạn {formatting.day(proposal.deadline)}"
 
 
 VIOLATION_COLUMNS: list[Column] = [

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Role
+from core import formatting
 from core.models import TimeStampedModel, TransitionLog
 from core.scoping import CHANGE, RestrictedManager, RestrictedQuerySet, Scope
 from inspection import rules
@@ -190,7 +191,7 @@ class Inspection(TimeStampedModel):
         subject = self.product or self.sales_point or self.producer
         return _("Inspection of %(subject)s on %(date)s") % {
             "subject": subject,
-            "date": self.date.strftime("%d/%m/%Y") if self.date else "—",
+            "date": formatting.day(self.date) if self.date else "—",
         }
 
     def clean(self):

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.choices import Role
 from accounts.models import Assignment
-from core import audit
+from core import audit, formatting
 from core.scoping import CHANGE, scope_of
 from core.workflow.service import transition
 from inspection import rules
@@ -417,7 +417,7 @@ def revocation_finding_text(violation: Violation) -> str:
     parts.append(
         _("Inspection of %(date)s (%(kind)s), %(unit)s; record no. %(pk)s.")
         % {
-            "date": inspection.date.strftime("%d/%m/%Y"),
+            "date": formatting.day(inspection.date),
             "kind": inspection.get_kind_display(),
             "unit": inspection.unit.full_name,
             "pk": inspection.pk,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from accounts.choices import OFFICIAL_ROLES, Role
+from core import formatting
 from core.forms import apply_validation_error
 from core.generic import ListScreen, create_and_edit
 from core.listing import recent_years, render_page, xlsx_response
@@ -201,7 +202,7 @@ def finding_add(request, pk):
                     % {
                         "number": proposal.certificate.number,
                         "ground": RevocationGround(proposal.ground).label,
-                        "date": proposal.deadline.strftime("%d/%m/%Y"),
+                        "date": formatting.day(proposal.deadline),
                     },
                 )
             return redirect("inspection:inspection_detail", pk=pk)
@@ -255,7 +256,7 @@ def violation_propose(request, pk):
             _("Revocation of certificate %(number)s proposed; decide by %(date)s.")
             % {
                 "number": proposal.certificate.number,
-                "date": proposal.deadline.strftime("%d/%m/%Y"),
+                "date": formatting.day(proposal.deadline),
             },
         )
     return redirect("inspection:inspection_detail", pk=violation.finding.inspection_id)

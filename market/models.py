@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import OFFICIAL_ROLES, REGISTRY_EDITORS
+from core import formatting
 from core.models import TimeStampedModel, TransitionLog
 from core.scoping import CHANGE, RestrictedManager, RestrictedQuerySet, Scope
 from core.text import fold
@@ -280,7 +281,7 @@ class SalesPointProduct(models.Model):
             if self.valid_from < point.opened_on:
                 errors.setdefault("valid_from", []).append(
                     _("The sales point only opened on %(date)s.")
-                    % {"date": point.opened_on.strftime("%d/%m/%Y")}
+                    % {"date": formatting.day(point.opened_on)}
                 )
             if point.closed_on and (self.valid_to is None or self.valid_to >= point.closed_on):
                 errors.setdefault("valid_to", []).append(
@@ -288,7 +289,7 @@ class SalesPointProduct(models.Model):
                         "The sales point closed on %(date)s: the product can be carried "
                         "until the day before at the latest."
                     )
-                    % {"date": point.closed_on.strftime("%d/%m/%Y")}
+                    % {"date": formatting.day(point.closed_on)}
                 )
         if (
             not errors

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Role
+from core import formatting
 from core.params import YEAR_MAX, YEAR_MIN
 from core.text import fold
 from core.widgets import DateInput
@@ -48,7 +49,7 @@ class AreaChoiceField(forms.ModelChoiceField):
             return obj.full_name
         return _("%(name)s (until %(date)s)") % {
             "name": obj.full_name,
-            "date": obj.valid_to.strftime("%d/%m/%Y"),
+            "date": formatting.day(obj.valid_to),
         }
 
 

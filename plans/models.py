@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import OFFICIAL_ROLES, Role
+from core import formatting
 from core.models import TimeStampedModel
 from core.scoping import CHANGE, RestrictedManager, Scope
 from plans.choices import Comparison
@@ -40,12 +41,12 @@ def _unit_label(unit) -> str:
     if unit.valid_to is not None:
         return _("%(name)s (until %(date)s)") % {
             "name": unit.full_name,
-            "date": unit.valid_to.strftime("%d/%m/%Y"),
+            "date": formatting.day(unit.valid_to),
         }
     if unit.valid_from is not None:
         return _("%(name)s (from %(date)s)") % {
             "name": unit.full_name,
-            "date": unit.valid_from.strftime("%d/%m/%Y"),
+            "date": formatting.day(unit.valid_from),
         }
     return unit.full_name
 
@@ -60,8 +61,8 @@ def territory_error(unit, start, end) -> str | None:
     then = [_unit_label(u) for u in counterparts_between(unit, start, end)]
     message = _("%(unit)s did not exist between %(start)s and %(end)s.") % {
         "unit": _unit_label(unit),
-        "start": start.strftime("%d/%m/%Y"),
-        "end": end.strftime("%d/%m/%Y"),
+        "start": formatting.day(start),
+        "end": formatting.day(end),
     }
     if then:
         message += " " + _("In that period the area was: %(units)s.") % {"units": "; ".join(then)}

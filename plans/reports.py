@@ -206,8 +206,8 @@ def to_xlsx(report: Report) -> bytes:
     ws.merge_cells("A6:F6")
     ws["A6"] = (
         f"Thực hiện Kế hoạch số {report.plan.number} ngày "
-        f"{report.plan.date:%d/%m/%Y} của {report.plan.authority}; số liệu tính đến ngày "
-        f"{report.on:%d/%m/%Y}."
+        f"{formatting.day(report.plan.date)} của {report.plan.authority}; số liệu tính đến ngày "
+        f"{formatting.day(report.on)}."
     )
     ws["A6"].alignment = center
     thin = Side(style="thin")

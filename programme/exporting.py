@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from core import formatting
 from core import xlsxformats as xf
 from core.listing import Column, write_list_xlsx
 
@@ -125,7 +126,8 @@ def write_needs(needs, fileobj, *, office: str = "") -> None:
     sheet.merge_cells(start_row=3, start_column=1, end_row=3, end_column=last_col)
     sheet.cell(3, 1).alignment = _CENTER
     basis = "; ".join(
-        f"Quyết định số {d.number} ngày {d.signed_on:%d/%m/%Y} — {d.title}" for d in needs.decisions
+        f"Quyết định số {d.number} ngày {formatting.day(d.signed_on)} — {d.title}"
+        for d in needs.decisions
     )
     sheet.cell(4, 1, f"(Căn cứ {basis})" if basis else "").alignment = _CENTER
     sheet.merge_cells(start_row=4, start_column=1, end_row=4, end_column=last_col)

@@ -16,6 +16,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import OFFICIAL_ROLES, REGISTRY_EDITORS, Role
+from core import formatting
 from core.formatting import day, money, percent
 from core.models import TimeStampedModel, TransitionLog
 from core.scoping import CHANGE, RestrictedManager, Scope
@@ -115,7 +116,7 @@ class SupportDecision(TimeStampedModel):
     def __str__(self):
         return _("Decision %(number)s of %(date)s") % {
             "number": self.number,
-            "date": self.signed_on.strftime("%d/%m/%Y"),
+            "date": formatting.day(self.signed_on),
         }
 
     def clean(self):

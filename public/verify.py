@@ -35,6 +35,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from core import formatting
 from core.formatting import number
 from market.choices import SalesPointStatus
 from market.models import SalesPoint
@@ -141,8 +142,8 @@ def _visit_values(request, result, serial: str, form_serial: str) -> dict[str, s
     return {
         "code": serial,
         "repeat_title": repeat_title(max(result.scan_number - 1, 0)),
-        "first_at": template_localtime(first).strftime("%H:%M, %d/%m/%Y") if first else "",
-        "withdrawn_on": template_localtime(withdrawn).strftime("%d/%m/%Y") if withdrawn else "",
+        "first_at": f"{formatting.clock(first)}, {formatting.day(first)}" if first else "",
+        "withdrawn_on": formatting.day(template_localtime(withdrawn)) if withdrawn else "",
         "stamp_serial": stamp.serial if stamp else "",
         "report_serial": form_serial,
         "token": new_token(form_serial, gtin=result.gtin, lot=result.lot),

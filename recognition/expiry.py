@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import audit
+from core import audit, formatting
 from core.notifications import notify
 from recognition import rules
 from recognition.choices import (
@@ -72,9 +72,9 @@ def expiry_reminders_send(*, today: dt.date | None = None) -> dict[str, int]:
                 % {
                     "number": certificate.number,
                     "product": certificate.product_name,
-                    "expiry": certificate.expires_on.strftime("%d/%m/%Y"),
-                    "opens": opens.strftime("%d/%m/%Y"),
-                    "closes": closes.strftime("%d/%m/%Y"),
+                    "expiry": formatting.day(certificate.expires_on),
+                    "opens": formatting.day(opens),
+                    "closes": formatting.day(closes),
                 },
                 _certificate_url(certificate),
             )
@@ -93,7 +93,7 @@ def expiry_reminders_send(*, today: dt.date | None = None) -> dict[str, int]:
             % {
                 "number": certificate.number,
                 "product": certificate.product_name,
-                "expiry": certificate.expires_on.strftime("%d/%m/%Y"),
+                "expiry": formatting.day(certificate.expires_on),
             },
             _certificate_url(certificate),
         )

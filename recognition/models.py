@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import OFFICIAL_ROLES
+from core import formatting
 from core.models import TimeStampedModel, TransitionLog
 from core.scoping import RestrictedManager, RestrictedQuerySet, Scope
 from recognition import rules
@@ -85,7 +86,7 @@ class Decision(TimeStampedModel):
     def __str__(self):
         return _("Decision %(number)s of %(date)s") % {
             "number": self.number,
-            "date": self.date.strftime("%d/%m/%Y"),
+            "date": formatting.day(self.date),
         }
 
     @property

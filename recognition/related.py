@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core import formatting
 from core.related import Link, Panel
 from recognition.models import Certificate
 from recognition.selectors import eligible_dossiers, new_dossier_url
@@ -17,7 +18,7 @@ def _certificate_links(certificates) -> list[Link]:
         Link(
             label=f"{c.number} — {c.stars}★",
             url=reverse("recognition:certificate_detail", args=[c.pk]),
-            note=f"{c.issued_on:%d/%m/%Y}–{c.expires_on:%d/%m/%Y} · "
+            note=f"{formatting.day(c.issued_on)}–{formatting.day(c.expires_on)} · "
             + _("decision %(number)s") % {"number": c.decision.number},
             badge=c.state_label(),
         )
@@ -54,7 +55,7 @@ def decision_of_dossier(user, dossier) -> Panel | None:
         links.append(
             Link(
                 label=_("Decision %(number)s of %(date)s")
-                % {"number": c.decision.number, "date": c.decision.date.strftime("%d/%m/%Y")},
+                % {"number": c.decision.number, "date": formatting.day(c.decision.date)},
                 url=reverse("recognition:decision_detail", args=[c.decision_id]),
                 note=c.decision.authority,
             )

@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from core import formatting
 from core import xlsxformats as xf
 from core.listing import safe_row
 from recognition import selectors
@@ -183,9 +184,10 @@ def recognised_xlsx(user, decision=None, today: dt.date | None = None) -> bytes:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Sản phẩm")
     title = (
-        f"Quyết định số {decision.number} ngày {decision.date:%d/%m/%Y} — {decision.authority}"
+        f"Quyết định số {decision.number} ngày {formatting.day(decision.date)}"
+        f" — {decision.authority}"
         if decision is not None
-        else f"Sản phẩm OCOP còn hiệu lực ngày {today:%d/%m/%Y}"
+        else f"Sản phẩm OCOP còn hiệu lực ngày {formatting.day(today)}"
     )
     ws.append([title])
     _header(ws, CERTIFICATE_HEADERS)

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.choices import Role
-from core import audit
+from core import audit, formatting
 from core.notifications import notify
 from core.scoping import scope_of
 from core.workflow.service import transition
@@ -332,7 +332,7 @@ def _issue_certificate(*, actor, decision: Decision, dossier: Dossier, stars: in
             "number": certificate.number,
             "product": product.name,
             "stars": stars,
-            "date": certificate.expires_on.strftime("%d/%m/%Y"),
+            "date": formatting.day(certificate.expires_on),
         },
         _certificate_url(certificate),
     )
@@ -402,7 +402,7 @@ def revocation_propose(
     notify(
         recorders,
         _("Revocation of certificate %(number)s proposed; decide by %(date)s.")
-        % {"number": certificate.number, "date": proposal.deadline.strftime("%d/%m/%Y")},
+        % {"number": certificate.number, "date": formatting.day(proposal.deadline)},
         reverse("recognition:revocation_detail", args=[proposal.pk]),
     )
     return proposal

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import formatting
 from core.forms import apply_validation_error
 from core.generic import DetailScreen, ListScreen
 from core.pdf import pdf_response
@@ -310,7 +311,7 @@ def revocation_propose(request, pk):
             messages.success(
                 request,
                 _("Revocation proposed; the decision is due by %(date)s.")
-                % {"date": proposal.deadline.strftime("%d/%m/%Y")},
+                % {"date": formatting.day(proposal.deadline)},
             )
             return redirect("recognition:revocation_detail", pk=proposal.pk)
     return render(request, "recognition/revocation_form.html", {"form": form, "c": certificate})

@@ -389,7 +389,7 @@ def document_upload(
                     code="duplicate",
                     params={
                         "title": existing.title,
-                        "date": timezone.localdate(existing.created_at).strftime("%d/%m/%Y"),
+                        "date": formatting.day(timezone.localdate(existing.created_at)),
                         "pk": existing.pk,
                     },
                 )

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import OFFICIAL_ROLES
+from core import formatting
 from core.models import TimeStampedModel, TransitionLog
 from core.scoping import RestrictedManager, Scope
 from submissions import rules
@@ -43,7 +44,7 @@ class Holiday(models.Model):
         ordering = ["date"]
 
     def __str__(self):
-        return f"{self.date:%d/%m/%Y} {self.name}"
+        return f"{formatting.day(self.date)} {self.name}"
 
     @classmethod
     def dates(cls) -> rules.WorkCalendar:
@@ -262,4 +263,4 @@ class AdvisoryNote(TimeStampedModel):
         ordering = ["date", "pk"]
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.date:%d/%m/%Y}"
+        return f"{self.get_kind_display()} {formatting.day(self.date)}"

@@ -3,6 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core import formatting
 from core.related import Link, Panel
 from submissions.models import Dossier
 
@@ -18,7 +19,7 @@ def dossiers_of_product(user, product) -> Panel:
         Link(
             label=f"{d.get_kind_display()}{f' · {d.round.name}' if d.round else ''}",
             url=reverse("submissions:dossier_detail", args=[d.pk]),
-            note=_("submitted %(date)s") % {"date": d.submitted_on.strftime("%d/%m/%Y")}
+            note=_("submitted %(date)s") % {"date": formatting.day(d.submitted_on)}
             if d.submitted_on
             else "",
             badge=d.get_status_display(),

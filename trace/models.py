@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Role
+from core import formatting
 from core.models import TimeStampedModel, TransitionLog
 from core.scoping import CHANGE, RestrictedManager, Scope
 from trace import rules
@@ -389,7 +390,7 @@ class FakeReport(TimeStampedModel):
         indexes = [models.Index(fields=["status", "created_at"], name="trace_report_status_idx")]
 
     def __str__(self):
-        return _("Report of %(date)s") % {"date": self.created_at.strftime("%d/%m/%Y")}
+        return _("Report of %(date)s") % {"date": formatting.day(self.created_at)}
 
     @property
     def audit_unit(self):

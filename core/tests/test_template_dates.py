@@ -43,3 +43,22 @@ def test_the_fmt_date_filters_write_the_forms_of_a_date():
     with translation.override("vi"), timezone.override("Asia/Ho_Chi_Minh"):
         text = template.render(Context({"at": at, "on": dt.date(2026, 3, 4)}))
     assert text == "03/12/2026|03/12/2026 03:05|03:05|2026-03-04|ngày 04 tháng 03 năm 2026"
+
+
+RAW_DATE_IN_CODE = re.compile(r"""strftime\(\s*["'][^"']*%d[^"']*["']|:%d/%m/%Y\}""")
+PROJECT_APPS = [a.split(".")[0] for a in settings.INSTALLED_APPS if "." not in a]
+
+
+def test_no_python_code_writes_a_date_by_hand():
+    """Messages, names and exports built in Python write dates through
+    ``core.formatting.day`` too (the one path): never ``strftime("%d/%m/%Y")``."""
+    base = Path(settings.BASE_DIR)
+    found = [
+        f"{path.relative_to(base)}:{number}"
+        for app in PROJECT_APPS
+        for path in (base / app).rglob("*.py")
+        if "tests" not in path.parts and "migrations" not in path.parts
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if RAW_DATE_IN_CODE.search(line)
+    ]
+    assert not found, "use core.formatting.day: " + ", ".join(found)
