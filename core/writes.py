@@ -7,11 +7,12 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
 
 from core import audit
 
 
+@transaction.atomic
 def create_audited(model: type[models.Model], *, actor, action: str, target=None, **fields):
     """A new ``model`` with ``fields``, validated, saved and audited as ``action`` (on
     ``target`` when the event belongs to another record: a decision's content line)."""
@@ -27,6 +28,7 @@ def create_audited(model: type[models.Model], *, actor, action: str, target=None
     return obj
 
 
+@transaction.atomic
 def update_audited(
     obj: models.Model,
     fields: dict[str, Any],

@@ -64,7 +64,11 @@ def test_a_sales_point_lists_and_stops_listing_a_product(personas):
     assert carried.status_code == 200, carried.content
     link = SalesPointProduct.objects.get(pk=carried.json()["result"])
     assert link.sales_point_id == point and link.product == product
-    assert AuditEvent.objects.filter(actor=personas.provincial, target_id=str(link.pk)).exists()
+    # the event is the point's ("a product added"), naming the link's row
+    added = AuditEvent.objects.filter(
+        actor=personas.provincial, action="ocop.sales_point.product_added", target_id=str(point)
+    ).get()
+    assert added.after["id"] == link.pk and added.after["product"] == product.pk
     # a product of another province is not in the caller's scope: a field error
     foreign = Product.objects.get(producer=personas.producer_hanoi)
     refused = client.post(url, {**body, "product": foreign.pk}, format="json")
