@@ -4,39 +4,20 @@ with a corrective action due in 30 days, complete it; then the producer finds th
 action, with its deadline, in the inbox of their dashboard (desktop, and on a phone)."""
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.choices import Role
 from conftest import _user
+from dashboard.tests.browser_day import DESKTOP, PHONE, shot, sign_in
 from inspection import services as inspection_services
 from inspection.choices import InspectionKind, InspectionStatus
 from inspection.models import CorrectiveAction
 
-SHOTS = Path(settings.BASE_DIR) / "var" / "screenshots" / "journeys"
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
 DAYS = 30
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def shot(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-
-def sign_in(browser, base, username, password, **context):
-    page = browser.new_context(**context).new_page()
-    page.goto(f"{base}/accounts/login/")  # the only address typed
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(password)
-    page.get_by_test_id("login-submit").click()
-    expect(page.get_by_test_id("dashboard-title")).to_be_visible()
-    return page
 
 
 def test_the_inspectors_day_ends_in_the_producers_inbox(live_server, browser, personas):

@@ -10,12 +10,10 @@ chair finalises from the inbox; the province records the decision from the dossi
 Desktop (1280 wide) throughout; on a phone too, the commune's inbox and dossier and the
 province's scored dossier and decision form."""
 
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 from playwright.sync_api import expect
 
+from dashboard.tests.browser_day import DESKTOP, PHONE, shot, sign_in
 from evaluation import services_council as councils
 from evaluation import services_sheets as sheets
 from evaluation.councils import Evaluation, MemberRole
@@ -25,26 +23,8 @@ from submissions import services as dossiers
 from submissions.choices import Status
 from submissions.models import Dossier
 
-SHOTS = Path(settings.BASE_DIR) / "var" / "screenshots" / "journeys"
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
 FORM03 = "Nguyên liệu cá cơm đánh bắt tại địa phương; 12 lao động địa phương."
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def shot(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-
-def sign_in(browser, base, username, password, **context):
-    page = browser.new_context(**context).new_page()
-    page.goto(f"{base}/accounts/login/")  # the only address typed
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(password)
-    page.get_by_test_id("login-submit").click()
-    expect(page.get_by_test_id("dashboard-title")).to_be_visible()
-    return page
 
 
 def fits(page, width):

@@ -5,37 +5,17 @@ page; the provincial office approves it from its inbox and the batch page shows 
 
 Desktop (1280 wide) throughout; the dashboard and the self-assessment also on a phone."""
 
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 from playwright.sync_api import expect
 
+from dashboard.tests.browser_day import DESKTOP, PHONE, shot, sign_in
 from evaluation.models import SelfAssessment
 from submissions.choices import Status
 from submissions.models import Dossier
 from trace.choices import BatchStatus
 from trace.models import StampBatch
 
-SHOTS = Path(settings.BASE_DIR) / "var" / "screenshots" / "journeys"
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def shot(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-
-def sign_in(browser, base, username, password, **context):
-    page = browser.new_context(**context).new_page()
-    page.goto(f"{base}/accounts/login/")  # the only address typed
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(password)
-    page.get_by_test_id("login-submit").click()
-    expect(page.get_by_test_id("dashboard-title")).to_be_visible()
-    return page
 
 
 def to_dashboard(page):
